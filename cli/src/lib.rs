@@ -1,0 +1,1 @@
+//! The `intoto-verify` command line, as a library function.

@@ -1,0 +1,707 @@
+//! Strict JSON: bytes become a [`Value`] tree, or a typed [`JsonError`].
+//!
+//! This parser exists because in-toto metadata is security-relevant JSON and the usual
+//! "last duplicate key wins" behaviour of general-purpose parsers is a parser differential
+//! waiting to happen (in-toto-golang matches keys case-insensitively, Python keeps the last
+//! duplicate). Here:
+//!
+//! * duplicate object keys are an error;
+//! * nesting depth and input size are bounded by [`JsonLimits`];
+//! * the input must be UTF-8 without a byte-order mark, strings may not hold raw control
+//!   characters or unpaired surrogate escapes;
+//! * `NaN`, `Infinity` and other non-JSON literals are rejected;
+//! * numbers keep their lexical form ([`Number`]), so integers of any size survive and
+//!   canonical JSON can refuse floats exactly as securesystemslib does.
+//!
+//! Objects are stored sorted by key (a `BTreeMap`), which is also the order canonical JSON
+//! needs: Rust orders `String`s by UTF-8 bytes, which is Unicode code point order, which is
+//! how Python sorts `str` keys.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A JSON object: keys in code point order, no duplicates.
+pub type Map = BTreeMap<String, Value>;
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, kept in its lexical form.
+    Number(Number),
+    /// A string (escapes decoded).
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object.
+    Object(Map),
+}
+
+/// A JSON number in its lexical form.
+///
+/// in-toto's canonical JSON only admits integers; a number with a fraction or an exponent
+/// is a float (as Python's `json` module reads it) and cannot be canonicalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    text: String,
+    integer: bool,
+}
+
+impl Number {
+    /// Whether the number is an integer literal (no fraction, no exponent).
+    pub fn is_integer(&self) -> bool {
+        self.integer
+    }
+
+    /// The number exactly as written in the input.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The value as an `i64`, if it is an integer literal that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        if self.integer {
+            self.text.parse().ok()
+        } else {
+            None
+        }
+    }
+
+    /// The value as an `f64` (integers too), if it is finite.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.text.parse::<f64>().ok().filter(|f| f.is_finite())
+    }
+
+    /// An integer number from an `i64`.
+    pub fn from_i64(n: i64) -> Self {
+        Number {
+            text: n.to_string(),
+            integer: true,
+        }
+    }
+}
+
+impl Value {
+    /// The object map, if this is an object.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// A short name of the value's JSON type, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_integer() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// Bounds on what the parser accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonLimits {
+    /// Largest accepted input, in bytes.
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of arrays and objects.
+    pub max_depth: usize,
+}
+
+impl Default for JsonLimits {
+    fn default() -> Self {
+        JsonLimits {
+            max_bytes: 256 * 1024 * 1024,
+            max_depth: 64,
+        }
+    }
+}
+
+/// What went wrong while parsing JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonErrorKind {
+    /// The input is larger than [`JsonLimits::max_bytes`].
+    TooLarge {
+        /// The input's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Arrays and objects nest deeper than [`JsonLimits::max_depth`].
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// An object holds the same key twice.
+    DuplicateKey {
+        /// The repeated key.
+        key: String,
+    },
+    /// The input is not UTF-8.
+    InvalidUtf8,
+    /// A string escape names an unpaired UTF-16 surrogate.
+    LoneSurrogate,
+    /// A string holds a raw control character (U+0000 to U+001F).
+    ControlCharacter,
+    /// The input starts with a UTF-8 byte-order mark.
+    ByteOrderMark,
+    /// The input ended in the middle of a value.
+    UnexpectedEnd,
+    /// A character that cannot appear here.
+    UnexpectedCharacter {
+        /// What was expected instead.
+        expected: &'static str,
+    },
+    /// Something follows the top-level value.
+    TrailingData,
+    /// A malformed number.
+    InvalidNumber,
+    /// A malformed string escape.
+    InvalidEscape,
+}
+
+/// A JSON parse error: what and where (byte offset into the input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// What went wrong.
+    pub kind: JsonErrorKind,
+    /// Byte offset in the input where it was noticed.
+    pub offset: usize,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            JsonErrorKind::TooLarge { size, limit } => {
+                write!(
+                    f,
+                    "input of {size} bytes exceeds the limit of {limit} bytes"
+                )
+            }
+            JsonErrorKind::TooDeep { limit } => {
+                write!(
+                    f,
+                    "nesting deeper than {limit} levels at byte {}",
+                    self.offset
+                )
+            }
+            JsonErrorKind::DuplicateKey { key } => {
+                write!(f, "duplicate object key {key:?} at byte {}", self.offset)
+            }
+            JsonErrorKind::InvalidUtf8 => write!(f, "invalid UTF-8 at byte {}", self.offset),
+            JsonErrorKind::LoneSurrogate => {
+                write!(f, "unpaired surrogate escape at byte {}", self.offset)
+            }
+            JsonErrorKind::ControlCharacter => {
+                write!(
+                    f,
+                    "raw control character in a string at byte {}",
+                    self.offset
+                )
+            }
+            JsonErrorKind::ByteOrderMark => write!(f, "input starts with a byte-order mark"),
+            JsonErrorKind::UnexpectedEnd => write!(f, "unexpected end of input"),
+            JsonErrorKind::UnexpectedCharacter { expected } => {
+                write!(f, "expected {expected} at byte {}", self.offset)
+            }
+            JsonErrorKind::TrailingData => {
+                write!(f, "data after the JSON value at byte {}", self.offset)
+            }
+            JsonErrorKind::InvalidNumber => write!(f, "malformed number at byte {}", self.offset),
+            JsonErrorKind::InvalidEscape => {
+                write!(f, "malformed string escape at byte {}", self.offset)
+            }
+        }
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Parses `input` as one JSON value under `limits`.
+///
+/// ```
+/// use intoto_verify::json::{parse, JsonLimits, JsonErrorKind};
+/// let v = parse(br#"{"a": [1, "x"]}"#, JsonLimits::default()).unwrap();
+/// assert!(v.as_object().unwrap().contains_key("a"));
+/// let e = parse(br#"{"a": 1, "a": 2}"#, JsonLimits::default()).unwrap_err();
+/// assert!(matches!(e.kind, JsonErrorKind::DuplicateKey { .. }));
+/// ```
+pub fn parse(input: &[u8], limits: JsonLimits) -> Result<Value, JsonError> {
+    if input.len() > limits.max_bytes {
+        return Err(JsonError {
+            kind: JsonErrorKind::TooLarge {
+                size: input.len(),
+                limit: limits.max_bytes,
+            },
+            offset: 0,
+        });
+    }
+    if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(JsonError {
+            kind: JsonErrorKind::ByteOrderMark,
+            offset: 0,
+        });
+    }
+    let mut p = Parser {
+        input,
+        pos: 0,
+        max_depth: limits.max_depth,
+    };
+    p.skip_ws();
+    let v = p.value(0)?;
+    p.skip_ws();
+    if p.pos != input.len() {
+        return Err(p.err(JsonErrorKind::TrailingData));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    input: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, kind: JsonErrorKind) -> JsonError {
+        JsonError {
+            kind,
+            offset: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_byte(&mut self, b: u8, expected: &'static str) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(c) if c == b => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.err(JsonErrorKind::UnexpectedCharacter { expected })),
+            None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
+        match self.peek() {
+            None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.err(JsonErrorKind::UnexpectedCharacter {
+                expected: "a JSON value",
+            })),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], v: Value) -> Result<Value, JsonError> {
+        let end = self.pos + word.len();
+        if self.input.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            Ok(v)
+        } else if end > self.input.len()
+            && self
+                .input
+                .get(self.pos..)
+                .is_some_and(|rest| word.starts_with(rest))
+        {
+            self.pos = self.input.len();
+            Err(self.err(JsonErrorKind::UnexpectedEnd))
+        } else {
+            Err(self.err(JsonErrorKind::UnexpectedCharacter {
+                expected: "a JSON value",
+            }))
+        }
+    }
+
+    fn check_depth(&self, depth: usize) -> Result<(), JsonError> {
+        if depth > self.max_depth {
+            Err(self.err(JsonErrorKind::TooDeep {
+                limit: self.max_depth,
+            }))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.check_depth(depth)?;
+        self.pos += 1; // '{'
+        let mut map = Map::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.skip_ws();
+            let key_at = self.pos;
+            if self.peek() != Some(b'"') {
+                return Err(match self.peek() {
+                    None => self.err(JsonErrorKind::UnexpectedEnd),
+                    Some(_) => self.err(JsonErrorKind::UnexpectedCharacter {
+                        expected: "a string key",
+                    }),
+                });
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            self.expect_byte(b':', "':'")?;
+            self.skip_ws();
+            let v = self.value(depth)?;
+            if map.contains_key(&key) {
+                return Err(JsonError {
+                    kind: JsonErrorKind::DuplicateKey { key },
+                    offset: key_at,
+                });
+            }
+            map.insert(key, v);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(map));
+                }
+                Some(_) => {
+                    return Err(self.err(JsonErrorKind::UnexpectedCharacter {
+                        expected: "',' or '}'",
+                    }))
+                }
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.check_depth(depth)?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(_) => {
+                    return Err(self.err(JsonErrorKind::UnexpectedCharacter {
+                        expected: "',' or ']'",
+                    }))
+                }
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value, JsonError> {
+        let start = self.pos;
+        let mut integer = true;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.err(JsonErrorKind::InvalidNumber));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.err(JsonErrorKind::InvalidNumber)),
+        }
+        if self.peek() == Some(b'.') {
+            integer = false;
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.err(JsonErrorKind::InvalidNumber));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integer = false;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.err(JsonErrorKind::InvalidNumber));
+            }
+        }
+        let text = self
+            .input
+            .get(start..self.pos)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("0");
+        Ok(Value::Number(Number {
+            text: text.to_owned(),
+            integer,
+        }))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                Some(_) => return Err(self.err(JsonErrorKind::InvalidEscape)),
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.pos += 1; // opening quote
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            // Fast path: copy a run of plain bytes.
+            let run_start = self.pos;
+            while let Some(c) = self.peek() {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if let Some(run) = self.input.get(run_start..self.pos) {
+                out.extend_from_slice(run);
+            }
+            match self.peek() {
+                None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return String::from_utf8(out).map_err(|e| JsonError {
+                        kind: JsonErrorKind::InvalidUtf8,
+                        offset: run_start.min(self.pos) + e.utf8_error().valid_up_to(),
+                    });
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = self
+                        .peek()
+                        .ok_or_else(|| self.err(JsonErrorKind::UnexpectedEnd))?;
+                    self.pos += 1;
+                    let simple = match c {
+                        b'"' => Some(b'"'),
+                        b'\\' => Some(b'\\'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(0x08),
+                        b'f' => Some(0x0c),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        b'u' => None,
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.err(JsonErrorKind::InvalidEscape));
+                        }
+                    };
+                    if let Some(b) = simple {
+                        out.push(b);
+                        continue;
+                    }
+                    let hi = self.hex4()?;
+                    let cp = if (0xD800..0xDC00).contains(&hi) {
+                        if self.input.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return Err(self.err(JsonErrorKind::LoneSurrogate));
+                        }
+                        self.pos += 2;
+                        let lo = self.hex4()?;
+                        if !(0xDC00..0xE000).contains(&lo) {
+                            return Err(self.err(JsonErrorKind::LoneSurrogate));
+                        }
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else if (0xDC00..0xE000).contains(&hi) {
+                        return Err(self.err(JsonErrorKind::LoneSurrogate));
+                    } else {
+                        hi
+                    };
+                    let ch =
+                        char::from_u32(cp).ok_or_else(|| self.err(JsonErrorKind::InvalidEscape))?;
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                Some(_) => return Err(self.err(JsonErrorKind::ControlCharacter)),
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    s.serialize_i64(i)
+                } else if let Some(f) = n.as_f64() {
+                    s.serialize_f64(f)
+                } else {
+                    s.serialize_str(n.as_str())
+                }
+            }
+            Value::String(x) => s.serialize_str(x),
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+            Value::Object(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Value, JsonErrorKind> {
+        parse(s.as_bytes(), JsonLimits::default()).map_err(|e| e.kind)
+    }
+
+    #[test]
+    fn accepts_plain_json() {
+        let v = p(r#" {"b": [true, false, null, -0, 12, 1.5e3, "x\u00e9\ud83d\ude00"], "a": {}} "#)
+            .unwrap();
+        let m = v.as_object().unwrap();
+        assert_eq!(m.keys().collect::<Vec<_>>(), vec!["a", "b"]);
+        let arr = m["b"].as_array().unwrap();
+        assert_eq!(arr[6].as_str().unwrap(), "xé😀");
+        assert!(matches!(&arr[5], Value::Number(n) if !n.is_integer()));
+    }
+
+    #[test]
+    fn rejects_what_it_must() {
+        assert!(matches!(
+            p(r#"{"a":1,"a":1}"#),
+            Err(JsonErrorKind::DuplicateKey { .. })
+        ));
+        assert!(matches!(
+            p(r#""\ud800""#),
+            Err(JsonErrorKind::LoneSurrogate)
+        ));
+        assert!(matches!(
+            p(r#""\udc00\ud800""#),
+            Err(JsonErrorKind::LoneSurrogate)
+        ));
+        assert!(matches!(
+            p("\"a\u{1}\""),
+            Err(JsonErrorKind::ControlCharacter)
+        ));
+        assert!(matches!(
+            p("NaN"),
+            Err(JsonErrorKind::UnexpectedCharacter { .. })
+        ));
+        assert!(matches!(p("01"), Err(JsonErrorKind::InvalidNumber)));
+        assert!(matches!(p("1."), Err(JsonErrorKind::InvalidNumber)));
+        assert!(matches!(
+            p("[1,]"),
+            Err(JsonErrorKind::UnexpectedCharacter { .. })
+        ));
+        assert!(matches!(p("{} x"), Err(JsonErrorKind::TrailingData)));
+        assert!(matches!(p("\u{feff}{}"), Err(JsonErrorKind::ByteOrderMark)));
+        assert!(matches!(p("[tru"), Err(JsonErrorKind::UnexpectedEnd)));
+        assert!(matches!(p(r#""\x""#), Err(JsonErrorKind::InvalidEscape)));
+        assert!(matches!(
+            parse(b"\"\xff\"", JsonLimits::default()).map_err(|e| e.kind),
+            Err(JsonErrorKind::InvalidUtf8)
+        ));
+    }
+
+    #[test]
+    fn depth_and_size_are_bounded() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(matches!(
+            p(&deep),
+            Err(JsonErrorKind::TooDeep { limit: 64 })
+        ));
+        let ok = "[".repeat(64) + &"]".repeat(64);
+        assert!(p(&ok).is_ok());
+        let small = JsonLimits {
+            max_bytes: 4,
+            max_depth: 4,
+        };
+        assert!(matches!(
+            parse(b"[1,2,3]", small).map_err(|e| e.kind),
+            Err(JsonErrorKind::TooLarge { size: 7, limit: 4 })
+        ));
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let doc = br#"{"a": [1, -2.5e+3, "\u00e9\ud83d\ude00\n", {"b": null}], "c": true}"#;
+        for i in 0..doc.len() {
+            let _ = parse(&doc[..i], JsonLimits::default());
+        }
+    }
+}
