@@ -8,8 +8,12 @@
 //!
 //! * [`json`]: strict JSON parsing (duplicate keys, depth and size limits);
 //! * [`canonical`]: securesystemslib canonical JSON;
+//! * [`keys`]: public keys (PEM, DER, securesystemslib key objects), keyids, fingerprints;
+//! * [`signature`]: signature verification for every securesystemslib scheme;
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod canonical;
 pub mod json;
+pub mod keys;
+pub mod signature;
