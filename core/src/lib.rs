@@ -10,10 +10,12 @@
 //! * [`canonical`]: securesystemslib canonical JSON;
 //! * [`keys`]: public keys (PEM, DER, securesystemslib key objects), keyids, fingerprints;
 //! * [`signature`]: signature verification for every securesystemslib scheme;
+//! * [`dsse`]: DSSE envelopes, PAE and threshold verification;
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod canonical;
+pub mod dsse;
 pub mod json;
 pub mod keys;
 pub mod signature;
