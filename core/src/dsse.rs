@@ -330,6 +330,25 @@ impl Envelope {
     /// with different key material are not tried for that signature (a signature cannot
     /// be valid under two different keys), while other entries of `keys` holding the same
     /// material and scheme are recorded as verifying it too.
+    ///
+    /// ```
+    /// use intoto_verify::{dsse::Envelope, json::JsonLimits, keys::PublicKey};
+    /// let env = Envelope::from_slice(br#"{"payload": "aGVsbG8gd29ybGQ=",
+    ///     "payloadType": "http://example.com/HelloWorld",
+    ///     "signatures": [{"sig": "A3JqsQGtVsJ2O2xqrI5IcnXip5GToJ3F+FnZ+O88SjtR6rDAajabZKciJTfUiHqJPcIAriEGAHTVeCUjW2JIZA=="}]}"#,
+    ///     JsonLimits::default()).unwrap();
+    /// let key = PublicKey::from_pem(b"-----BEGIN PUBLIC KEY-----
+    /// MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ805D3eqNZywjCI19lInBJOp7YMr
+    /// CrzAH3CVTAOQ0jgMeCvVTiaRJaRPRDOv8UMs6U4SvKc6pnrIDOoSYI3fdA==
+    /// -----END PUBLIC KEY-----").unwrap();
+    ///
+    /// // The same key given twice verifies the signature twice but counts once.
+    /// let result = env.verify(&[key.clone(), key], 2);
+    /// assert_eq!(result.signatures[0].verified_by, vec![0, 1]);
+    /// assert_eq!(result.verified_count(), 1);
+    /// assert!(!result.is_verified());
+    /// assert_eq!(result.into_result().unwrap_err().code(), "threshold-not-met");
+    /// ```
     pub fn verify(&self, keys: &[PublicKey], threshold: usize) -> DsseVerification {
         let message = self.pae();
         let mut outcomes = Vec::with_capacity(self.signatures.len());
@@ -468,5 +487,50 @@ impl DsseVerification {
                 signatures: self.signatures.len(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_distinct_kebab_case() {
+        let all = [
+            DsseError::Json(JsonError {
+                kind: json::JsonErrorKind::TrailingData,
+                offset: 0,
+            }),
+            DsseError::NotAnObject { found: "" },
+            DsseError::MissingField {
+                field: String::new(),
+            },
+            DsseError::FieldType {
+                field: String::new(),
+                expected: "",
+                found: "",
+            },
+            DsseError::Base64 {
+                field: String::new(),
+            },
+            DsseError::NoSignatures,
+            DsseError::TooManySignatures { count: 0, max: 0 },
+            DsseError::ZeroThreshold,
+            DsseError::ThresholdNotMet {
+                threshold: 0,
+                verified: 0,
+                signatures: 0,
+            },
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(DsseError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes.iter().all(|c| c
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())));
+    }
+
+    #[test]
+    fn pae_counts_bytes() {
+        assert_eq!(pae("é".as_bytes(), b"x"), b"DSSEv1 2 \xc3\xa9 1 x".to_vec());
     }
 }

@@ -373,8 +373,8 @@ pub enum KeyError {
         keytype: String,
         /// The scheme.
         scheme: String,
-        /// The key material, e.g. `ECDSA P-384`.
-        key: String,
+        /// Why, e.g. `the key is ECDSA P-384`.
+        reason: String,
     },
     /// A key object's `keytype` does not match the key in `keyval.public`.
     KeyTypeMismatch {
@@ -463,10 +463,10 @@ impl fmt::Display for KeyError {
             KeyError::SchemeMismatch {
                 keytype,
                 scheme,
-                key,
+                reason,
             } => write!(
                 f,
-                "scheme {scheme:?} cannot be used with keytype {keytype:?} ({key} key)"
+                "scheme {scheme:?} cannot be used with keytype {keytype:?}: {reason}"
             ),
             KeyError::KeyTypeMismatch { keytype, key } => write!(
                 f,
@@ -678,7 +678,7 @@ impl PublicKey {
             return Err(KeyError::SchemeMismatch {
                 keytype: keytype.to_owned(),
                 scheme: scheme.as_str().to_owned(),
-                key: format!("declared keytype {keytype}"),
+                reason: "securesystemslib registers no such keytype/scheme pair".to_owned(),
             });
         }
 
@@ -712,7 +712,7 @@ impl PublicKey {
             return Err(KeyError::SchemeMismatch {
                 keytype: keytype.to_owned(),
                 scheme: scheme.as_str().to_owned(),
-                key: material.describe(),
+                reason: format!("the key is {}", material.describe()),
             });
         }
 
@@ -741,7 +741,7 @@ impl PublicKey {
             return Err(KeyError::SchemeMismatch {
                 keytype: keytype.to_owned(),
                 scheme: scheme.as_str().to_owned(),
-                key: material.describe(),
+                reason: format!("the key is {}", material.describe()),
             });
         }
         let spki_der = material.spki_der()?;
@@ -1157,6 +1157,50 @@ mod tests {
             keyid_hex("rsa", "x", "a\"b\\c\n", Some(&kha)),
             hex::encode(Sha256::digest(&canon))
         );
+    }
+
+    #[test]
+    fn error_codes_are_distinct_kebab_case() {
+        let s = String::new;
+        let all = [
+            KeyError::Pem { reason: "" },
+            KeyError::PrivateKey { label: s() },
+            KeyError::NotPublicKey { label: s() },
+            KeyError::Spki { reason: s() },
+            KeyError::UnsupportedAlgorithm { algorithm: s() },
+            KeyError::UnsupportedCurve { curve: s() },
+            KeyError::InvalidKey {
+                key: s(),
+                reason: s(),
+            },
+            KeyError::RsaKeySize {
+                bits: 0,
+                min: 0,
+                max: 0,
+            },
+            KeyError::UnknownKeyType { keytype: s() },
+            KeyError::UnknownScheme { scheme: s() },
+            KeyError::SchemeMismatch {
+                keytype: s(),
+                scheme: s(),
+                reason: s(),
+            },
+            KeyError::KeyTypeMismatch {
+                keytype: s(),
+                key: s(),
+            },
+            KeyError::MissingField { field: "" },
+            KeyError::FieldType {
+                field: "",
+                expected: "",
+                found: "",
+            },
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(KeyError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
     }
 
     #[test]

@@ -270,3 +270,38 @@ where
     pk.verify(rsa::pkcs1v15::Pkcs1v15Sign::new::<D>(), &hashed, signature)
         .is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_distinct_kebab_case() {
+        let k = String::new;
+        let all = [
+            SignatureError::Invalid {
+                keyid: k(),
+                scheme: Scheme::Ed25519,
+            },
+            SignatureError::Malformed {
+                keyid: k(),
+                scheme: Scheme::Ed25519,
+                reason: k(),
+            },
+            SignatureError::RsaKeyTooSmall {
+                keyid: k(),
+                bits: 0,
+                min: 0,
+            },
+            SignatureError::UnusableKey {
+                keyid: k(),
+                reason: "",
+            },
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(SignatureError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+    }
+}
