@@ -20,6 +20,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Longest accepted number literal, in digits (CPython's `sys.int_info.default_max_str_digits`).
+pub const MAX_NUMBER_DIGITS: usize = 4300;
+
 /// A JSON object: keys in code point order, no duplicates.
 pub type Map = BTreeMap<String, Value>;
 
@@ -136,7 +139,7 @@ impl Default for JsonLimits {
     fn default() -> Self {
         JsonLimits {
             max_bytes: 256 * 1024 * 1024,
-            max_depth: 64,
+            max_depth: 128,
         }
     }
 }
@@ -181,6 +184,9 @@ pub enum JsonErrorKind {
     TrailingData,
     /// A malformed number.
     InvalidNumber,
+    /// A number with more than 4,300 digits (CPython's own limit, which the reference
+    /// inherits).
+    NumberTooLong,
     /// A malformed string escape.
     InvalidEscape,
 }
@@ -233,6 +239,11 @@ impl fmt::Display for JsonError {
                 write!(f, "data after the JSON value at byte {}", self.offset)
             }
             JsonErrorKind::InvalidNumber => write!(f, "malformed number at byte {}", self.offset),
+            JsonErrorKind::NumberTooLong => write!(
+                f,
+                "number with more than {MAX_NUMBER_DIGITS} digits at byte {}",
+                self.offset
+            ),
             JsonErrorKind::InvalidEscape => {
                 write!(f, "malformed string escape at byte {}", self.offset)
             }
@@ -483,6 +494,13 @@ impl Parser<'_> {
                 return Err(self.err(JsonErrorKind::InvalidNumber));
             }
         }
+        let sign = usize::from(self.input.get(start) == Some(&b'-'));
+        if self.pos - start - sign > MAX_NUMBER_DIGITS {
+            return Err(JsonError {
+                kind: JsonErrorKind::NumberTooLong,
+                offset: start,
+            });
+        }
         let text = self
             .input
             .get(start..self.pos)
@@ -683,9 +701,14 @@ mod tests {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(matches!(
             p(&deep),
-            Err(JsonErrorKind::TooDeep { limit: 64 })
+            Err(JsonErrorKind::TooDeep { limit: 128 })
         ));
-        let ok = "[".repeat(64) + &"]".repeat(64);
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert!(matches!(
+            p(&"1".repeat(4301)),
+            Err(JsonErrorKind::NumberTooLong)
+        ));
+        assert!(p(&"1".repeat(4300)).is_ok());
         assert!(p(&ok).is_ok());
         let small = JsonLimits {
             max_bytes: 4,

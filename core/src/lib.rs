@@ -11,11 +11,40 @@
 //! * [`keys`]: public keys (PEM, DER, securesystemslib key objects), keyids, fingerprints;
 //! * [`signature`]: signature verification for every securesystemslib scheme;
 //! * [`dsse`]: DSSE envelopes, PAE and threshold verification;
+//! * [`metadata`]: Metablock and DSSE envelopes holding layouts and links;
+//! * [`model`]: typed layouts, steps, inspections and links;
+//! * [`pattern`]: artifact patterns (the reference's fnmatch);
+//! * [`rules`]: the artifact rule engine;
+//! * [`params`]: parameter substitution;
+//! * [`time`]: timestamps (the caller passes "now");
+//! * [`verify`]: layout verification, in the reference's order;
+//! * [`report`]: the report and its stable failure codes;
+//! * [`api`]: one plain-data request in, one report out (what bindings call).
+//!
+//! ```
+//! use intoto_verify::api::{verify_layout_request, LayoutRequest};
+//! let report = verify_layout_request(&LayoutRequest {
+//!     layout: br#"{"signed": {"_type": "layout", "expires": "2030-01-01T00:00:00Z"}, "signatures": []}"#.to_vec(),
+//!     now: "2026-01-01T00:00:00Z".into(),
+//!     ..Default::default()
+//! });
+//! // No layout key was given: nothing can vouch for this layout.
+//! assert_eq!(report.failure.unwrap().code.as_str(), "layout-keys-missing");
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod canonical;
 pub mod dsse;
 pub mod json;
 pub mod keys;
+pub mod metadata;
+pub mod model;
+pub mod params;
+pub mod pattern;
+pub mod report;
+pub mod rules;
 pub mod signature;
+pub mod time;
+pub mod verify;

@@ -1,0 +1,498 @@
+//! Typed in-toto layouts and links, parsed from the JSON of an envelope's payload.
+//!
+//! Parsing follows in-toto 3.1.0's model constructors (`models/layout.py`,
+//! `models/link.py`): the same required fields, the same defaults for omitted optional
+//! fields, the same type checks, step and inspection names unique across both lists, hex
+//! key ids, rules that pass the rule grammar. It is stricter in a few places, each listed
+//! in `docs/differences.md`: `expires` is required, `threshold` must be a positive integer
+//! (not a boolean), `name` must be a string, and a `_type` that is present must be right.
+//!
+//! Unknown fields are ignored here; for Metablock signatures they are still covered by the
+//! signature because signatures are checked over the canonical form of the JSON as
+//! received (see [`crate::metadata`]).
+
+use crate::json::{Map, Value};
+use crate::keys::{KeyError, PublicKey};
+use crate::rules::{self, RuleSyntaxError};
+use crate::time::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The digests recorded for one artifact: algorithm name to hex digest.
+pub type DigestSet = BTreeMap<String, String>;
+
+/// Artifacts of one side of a link: name to digests.
+pub type Artifacts = BTreeMap<String, DigestSet>;
+
+/// A parsed layout.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// When the layout expires (it is expired when `expires <= now`).
+    pub expires: Timestamp,
+    /// The human-readable description.
+    pub readme: String,
+    /// Functionary keys by the key id the layout lists them under.
+    pub keys: BTreeMap<String, PublicKey>,
+    /// Keys of a known type and scheme that cannot be used (for example a scheme that does
+    /// not fit the key's curve), with the reason. Links signed with them never verify.
+    pub unusable_keys: BTreeMap<String, String>,
+    /// The steps, in layout order.
+    pub steps: Vec<Step>,
+    /// The inspections, in layout order.
+    pub inspect: Vec<Inspection>,
+}
+
+/// A step of a layout.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The step's name.
+    pub name: String,
+    /// How many distinct functionaries must have signed a link for this step.
+    pub threshold: u64,
+    /// Key ids of the functionaries authorised for this step.
+    pub pubkeys: Vec<String>,
+    /// The command the functionary is expected to run (a mismatch is only a warning).
+    pub expected_command: Vec<String>,
+    /// Material rules, each a list of strings as written (before parameter substitution).
+    pub expected_materials: Vec<Vec<String>>,
+    /// Product rules, as written.
+    pub expected_products: Vec<Vec<String>>,
+}
+
+/// An inspection of a layout.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    /// The inspection's name.
+    pub name: String,
+    /// The command to run.
+    pub run: Vec<String>,
+    /// Material rules, as written.
+    pub expected_materials: Vec<Vec<String>>,
+    /// Product rules, as written.
+    pub expected_products: Vec<Vec<String>>,
+}
+
+/// A parsed link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The step name the link claims to be for.
+    pub name: String,
+    /// The command that was run.
+    pub command: Vec<String>,
+    /// Artifacts before the command.
+    pub materials: Artifacts,
+    /// Artifacts after the command.
+    pub products: Artifacts,
+    /// Byproducts (stdout, stderr, return-value, ...), as recorded.
+    pub byproducts: Map,
+    /// Environment, as recorded.
+    pub environment: Map,
+}
+
+/// Why a payload is not a valid layout or link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A required field is missing.
+    MissingField {
+        /// Where, as a path such as `steps[2].name`.
+        path: String,
+    },
+    /// A field has the wrong JSON type.
+    WrongType {
+        /// Where.
+        path: String,
+        /// The expected type.
+        expected: &'static str,
+        /// The type found.
+        found: &'static str,
+    },
+    /// A field has the right type but an invalid value.
+    InvalidValue {
+        /// Where.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Two steps or inspections share a name.
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// A rule does not follow the rule grammar.
+    Rule {
+        /// Where.
+        path: String,
+        /// The grammar error.
+        error: RuleSyntaxError,
+    },
+    /// A key in the layout's `keys` cannot be used.
+    Key {
+        /// The key id it is listed under.
+        keyid: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ModelError {
+    /// The path of the offending field.
+    pub fn path(&self) -> String {
+        match self {
+            ModelError::MissingField { path }
+            | ModelError::WrongType { path, .. }
+            | ModelError::InvalidValue { path, .. }
+            | ModelError::Rule { path, .. } => path.clone(),
+            ModelError::DuplicateName { name } => format!("name {name:?}"),
+            ModelError::Key { keyid, .. } => format!("keys.{keyid}"),
+        }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::MissingField { path } => write!(f, "missing field `{path}`"),
+            ModelError::WrongType {
+                path,
+                expected,
+                found,
+            } => write!(f, "field `{path}` must be {expected}, found {found}"),
+            ModelError::InvalidValue { path, reason } => write!(f, "field `{path}`: {reason}"),
+            ModelError::DuplicateName { name } => write!(
+                f,
+                "the name {name:?} is used by more than one step or inspection"
+            ),
+            ModelError::Rule { path, error } => write!(f, "rule `{path}`: {error}"),
+            ModelError::Key { keyid, reason } => write!(f, "key {keyid}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Reads typed fields out of a JSON object, naming the path in every error.
+struct Fields<'a> {
+    map: &'a Map,
+    path: String,
+}
+
+impl<'a> Fields<'a> {
+    fn new(v: &'a Value, path: &str) -> Result<Self, ModelError> {
+        match v {
+            Value::Object(map) => Ok(Fields {
+                map,
+                path: path.to_owned(),
+            }),
+            other => Err(ModelError::WrongType {
+                path: if path.is_empty() {
+                    "(root)".into()
+                } else {
+                    path.into()
+                },
+                expected: "an object",
+                found: other.type_name(),
+            }),
+        }
+    }
+
+    fn at(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key)
+    }
+
+    fn required(&self, key: &str) -> Result<&'a Value, ModelError> {
+        self.get(key)
+            .ok_or_else(|| ModelError::MissingField { path: self.at(key) })
+    }
+
+    fn string(&self, key: &str) -> Result<String, ModelError> {
+        as_string(self.required(key)?, &self.at(key))
+    }
+
+    fn opt_string(&self, key: &str, default: &str) -> Result<String, ModelError> {
+        match self.get(key) {
+            None => Ok(default.to_owned()),
+            Some(v) => as_string(v, &self.at(key)),
+        }
+    }
+
+    fn opt_string_list(&self, key: &str) -> Result<Vec<String>, ModelError> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(v) => string_list(v, &self.at(key)),
+        }
+    }
+
+    fn opt_array(&self, key: &str) -> Result<&'a [Value], ModelError> {
+        match self.get(key) {
+            None => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(other) => Err(ModelError::WrongType {
+                path: self.at(key),
+                expected: "an array",
+                found: other.type_name(),
+            }),
+        }
+    }
+
+    fn opt_object(&self, key: &str) -> Result<Option<&'a Map>, ModelError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m)),
+            Some(other) => Err(ModelError::WrongType {
+                path: self.at(key),
+                expected: "an object",
+                found: other.type_name(),
+            }),
+        }
+    }
+
+    /// `_type`, if present, must equal `expected`.
+    fn type_tag(&self, expected: &str) -> Result<(), ModelError> {
+        match self.get("_type") {
+            None => Ok(()),
+            Some(v) => {
+                let t = as_string(v, &self.at("_type"))?;
+                if t == expected {
+                    Ok(())
+                } else {
+                    Err(ModelError::InvalidValue {
+                        path: self.at("_type"),
+                        reason: format!("expected {expected:?}, found {t:?}"),
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn as_string(v: &Value, path: &str) -> Result<String, ModelError> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(ModelError::WrongType {
+            path: path.to_owned(),
+            expected: "a string",
+            found: other.type_name(),
+        }),
+    }
+}
+
+fn string_list(v: &Value, path: &str) -> Result<Vec<String>, ModelError> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| as_string(item, &format!("{path}[{i}]")))
+            .collect(),
+        other => Err(ModelError::WrongType {
+            path: path.to_owned(),
+            expected: "an array of strings",
+            found: other.type_name(),
+        }),
+    }
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn rule_list(f: &Fields<'_>, key: &str) -> Result<Vec<Vec<String>>, ModelError> {
+    let items = f.opt_array(key)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{}[{i}]", f.at(key));
+        let rule = string_list(item, &path)?;
+        rules::Rule::parse(&rule).map_err(|error| ModelError::Rule {
+            path: path.clone(),
+            error,
+        })?;
+        out.push(rule);
+    }
+    Ok(out)
+}
+
+impl Layout {
+    /// Parses the `signed` object (or DSSE payload) of a layout.
+    ///
+    /// `_type` must be `"layout"` (callers dispatch on it before getting here).
+    pub fn from_value(v: &Value) -> Result<Layout, ModelError> {
+        let f = Fields::new(v, "")?;
+        let t = f.string("_type")?;
+        if t != "layout" {
+            return Err(ModelError::InvalidValue {
+                path: "_type".into(),
+                reason: format!("expected \"layout\", found {t:?}"),
+            });
+        }
+        let expires_s = f.string("expires")?;
+        let expires =
+            Timestamp::parse_in_toto(&expires_s).map_err(|reason| ModelError::InvalidValue {
+                path: "expires".into(),
+                reason,
+            })?;
+        let readme = f.opt_string("readme", "")?;
+
+        let mut keys = BTreeMap::new();
+        let mut unusable_keys = BTreeMap::new();
+        if let Some(kmap) = f.opt_object("keys")? {
+            for (keyid, kv) in kmap {
+                if !is_hex(keyid) {
+                    return Err(ModelError::Key {
+                        keyid: keyid.clone(),
+                        reason: "the key id is not a hex string".into(),
+                    });
+                }
+                match PublicKey::from_sslib(kv) {
+                    Ok(key) => {
+                        keys.insert(keyid.clone(), key);
+                    }
+                    // Like the reference: an unknown key type or scheme makes the layout
+                    // unloadable; a key that is merely unusable only fails its own links.
+                    Err(e @ (KeyError::UnknownKeyType { .. } | KeyError::UnknownScheme { .. }))
+                    | Err(e @ (KeyError::MissingField { .. } | KeyError::FieldType { .. })) => {
+                        return Err(ModelError::Key {
+                            keyid: keyid.clone(),
+                            reason: e.to_string(),
+                        })
+                    }
+                    Err(e) => {
+                        unusable_keys.insert(keyid.clone(), e.to_string());
+                    }
+                }
+            }
+        }
+
+        let mut names = BTreeSet::new();
+        let mut steps = Vec::new();
+        for (i, sv) in f.opt_array("steps")?.iter().enumerate() {
+            let sf = Fields::new(sv, &format!("steps[{i}]"))?;
+            sf.type_tag("step")?;
+            let name = sf.string("name")?;
+            let threshold = match sf.get("threshold") {
+                None => 1,
+                Some(Value::Number(n)) => match n.as_i64() {
+                    Some(t) if t >= 1 => t as u64,
+                    _ => {
+                        return Err(ModelError::InvalidValue {
+                            path: sf.at("threshold"),
+                            reason: format!("must be a positive integer, found {}", n.as_str()),
+                        })
+                    }
+                },
+                Some(other) => {
+                    return Err(ModelError::WrongType {
+                        path: sf.at("threshold"),
+                        expected: "an integer",
+                        found: other.type_name(),
+                    })
+                }
+            };
+            let pubkeys = sf.opt_string_list("pubkeys")?;
+            for (k, id) in pubkeys.iter().enumerate() {
+                if !is_hex(id) {
+                    return Err(ModelError::InvalidValue {
+                        path: format!("{}[{k}]", sf.at("pubkeys")),
+                        reason: "a key id must be a hex string".into(),
+                    });
+                }
+            }
+            let step = Step {
+                threshold,
+                pubkeys,
+                expected_command: sf.opt_string_list("expected_command")?,
+                expected_materials: rule_list(&sf, "expected_materials")?,
+                expected_products: rule_list(&sf, "expected_products")?,
+                name,
+            };
+            if !names.insert(step.name.clone()) {
+                return Err(ModelError::DuplicateName { name: step.name });
+            }
+            steps.push(step);
+        }
+
+        let mut inspect = Vec::new();
+        for (i, iv) in f.opt_array("inspect")?.iter().enumerate() {
+            let inf = Fields::new(iv, &format!("inspect[{i}]"))?;
+            inf.type_tag("inspection")?;
+            let insp = Inspection {
+                name: inf.string("name")?,
+                run: inf.opt_string_list("run")?,
+                expected_materials: rule_list(&inf, "expected_materials")?,
+                expected_products: rule_list(&inf, "expected_products")?,
+            };
+            if !names.insert(insp.name.clone()) {
+                return Err(ModelError::DuplicateName { name: insp.name });
+            }
+            inspect.push(insp);
+        }
+
+        Ok(Layout {
+            expires,
+            readme,
+            keys,
+            unusable_keys,
+            steps,
+            inspect,
+        })
+    }
+}
+
+fn artifacts(f: &Fields<'_>, key: &str) -> Result<Artifacts, ModelError> {
+    let mut out = Artifacts::new();
+    let Some(map) = f.opt_object(key)? else {
+        return Ok(out);
+    };
+    for (name, dv) in map {
+        let path = format!("{}[{name:?}]", f.at(key));
+        let Value::Object(dm) = dv else {
+            return Err(ModelError::WrongType {
+                path,
+                expected: "an object of digests",
+                found: dv.type_name(),
+            });
+        };
+        let mut digests = DigestSet::new();
+        for (alg, hv) in dm {
+            let hex = as_string(hv, &format!("{path}.{alg}"))?;
+            if !is_hex(&hex) {
+                return Err(ModelError::InvalidValue {
+                    path: format!("{path}.{alg}"),
+                    reason: "a digest must be a hex string".into(),
+                });
+            }
+            digests.insert(alg.clone(), hex);
+        }
+        out.insert(name.clone(), digests);
+    }
+    Ok(out)
+}
+
+impl Link {
+    /// Parses the `signed` object (or DSSE payload) of a link.
+    pub fn from_value(v: &Value) -> Result<Link, ModelError> {
+        let f = Fields::new(v, "")?;
+        let t = f.string("_type")?;
+        if t != "link" {
+            return Err(ModelError::InvalidValue {
+                path: "_type".into(),
+                reason: format!("expected \"link\", found {t:?}"),
+            });
+        }
+        Ok(Link {
+            name: f.string("name")?,
+            command: f.opt_string_list("command")?,
+            materials: artifacts(&f, "materials")?,
+            products: artifacts(&f, "products")?,
+            byproducts: f.opt_object("byproducts")?.cloned().unwrap_or_default(),
+            environment: f.opt_object("environment")?.cloned().unwrap_or_default(),
+        })
+    }
+}
