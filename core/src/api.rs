@@ -15,27 +15,128 @@ use crate::verify::{
 use std::collections::BTreeMap;
 
 /// Everything needed to verify a layout, as plain data.
-#[derive(Debug, Clone, Default)]
+///
+/// It deserialises (serde) from the same shape in every language: field names in
+/// snake_case (camelCase aliases accepted), byte fields as a string (UTF-8 text such as
+/// PEM or JSON) or as bytes (`Uint8Array`, `bytes`, an array of numbers). Unknown fields
+/// are rejected, so a misspelt option is an error rather than silently ignored.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LayoutRequest {
     /// The layout file's bytes (Metablock or DSSE JSON).
+    #[serde(deserialize_with = "bytes::one")]
     pub layout: Vec<u8>,
     /// PEM public keys (SubjectPublicKeyInfo); every one must have signed the layout.
+    #[serde(default, alias = "layoutKeys", deserialize_with = "bytes::list")]
     pub layout_keys: Vec<Vec<u8>>,
     /// Link files by name (`step.keyid8.link`, `step.keyid8/inner.keyid8.link`).
+    #[serde(default, deserialize_with = "bytes::map")]
     pub links: BTreeMap<String, Vec<u8>>,
     /// The verification time: RFC 3339 or Unix seconds.
     pub now: String,
     /// Substitution parameters (`None`: placeholders are left as written).
+    #[serde(default)]
     pub parameters: Option<BTreeMap<String, String>>,
     /// Recorded inspection results by name (`untar`, or `sub.1234abcd/untar` for a
     /// sublayout's inspection).
+    #[serde(default)]
     pub inspections: BTreeMap<String, InspectionResult>,
     /// Whether to skip inspections instead of requiring their results.
+    #[serde(default, alias = "skipInspections")]
     pub skip_inspections: bool,
     /// Largest accepted layout or link, in bytes (default: 256 MiB).
+    #[serde(default, alias = "maxBytes")]
     pub max_bytes: Option<usize>,
-    /// Deepest accepted JSON nesting (default: 64).
+    /// Deepest accepted JSON nesting (default: 128).
+    #[serde(default, alias = "maxDepth")]
     pub max_depth: Option<usize>,
+}
+
+/// Deserialising byte fields from text or bytes.
+mod bytes {
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    /// A byte string given as text, bytes, or an array of numbers.
+    pub struct Bytes(pub Vec<u8>);
+
+    impl<'de> serde::Deserialize<'de> for Bytes {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Bytes;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a string or bytes")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Bytes, E> {
+                    Ok(Bytes(v.as_bytes().to_vec()))
+                }
+                fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Bytes, E> {
+                    Ok(Bytes(v.into_bytes()))
+                }
+                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                    Ok(Bytes(v.to_vec()))
+                }
+                fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                    Ok(Bytes(v))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
+                    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                    while let Some(b) = seq.next_element::<u8>()? {
+                        out.push(b);
+                    }
+                    Ok(Bytes(out))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        <Bytes as serde::Deserialize>::deserialize(d).map(|b| b.0)
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        let v: Vec<Bytes> = serde::Deserialize::deserialize(d)?;
+        Ok(v.into_iter().map(|b| b.0).collect())
+    }
+
+    pub fn map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BTreeMap<String, Vec<u8>>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of names to strings or bytes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = m.next_entry::<String, Bytes>()? {
+                    out.insert(k, v.0);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Verifies a layout request given as JSON text (the request schema of
+/// `docs/report-schema.md`), returning the report. A request that does not parse gives a
+/// report with verdict `error` and code `request-invalid`.
+///
+/// ```
+/// let report = intoto_verify::api::verify_layout_json(r#"{"layout": "{}", "now": "0", "bogus": 1}"#);
+/// assert_eq!(report.failure.unwrap().code.as_str(), "request-invalid");
+/// ```
+pub fn verify_layout_json(request: &str) -> Report {
+    match serde_json::from_str::<LayoutRequest>(request) {
+        Ok(req) => verify_layout_request(&req),
+        Err(e) => Report::error(Failure::new(
+            FailureCode::RequestInvalid,
+            format!("the request is not valid: {e}"),
+        )),
+    }
 }
 
 /// Verifies a layout request.

@@ -66,8 +66,10 @@ pub struct InspectionRequest<'a> {
 
 /// What an inspection did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct InspectionResult {
     /// The command's exit code (0 is success).
+    #[serde(alias = "returnValue")]
     pub return_value: i64,
     /// Artifacts before the command.
     #[serde(default)]
