@@ -144,7 +144,7 @@ pub enum SignatureStatus {
     Invalid,
 }
 
-fn payload_from_value(v: &Value) -> Result<Payload, MetadataError> {
+fn payload_from_value(v: Value) -> Result<Payload, MetadataError> {
     let t = v
         .as_object()
         .and_then(|m| m.get("_type"))
@@ -152,10 +152,10 @@ fn payload_from_value(v: &Value) -> Result<Payload, MetadataError> {
         .unwrap_or("");
     match t {
         "layout" => Ok(Payload::Layout(Box::new(
-            Layout::from_value(v).map_err(MetadataError::Model)?,
+            Layout::from_value(&v).map_err(MetadataError::Model)?,
         ))),
         "link" => Ok(Payload::Link(Box::new(
-            Link::from_value(v).map_err(MetadataError::Model)?,
+            Link::from_owned_value(v).map_err(MetadataError::Model)?,
         ))),
         other => Err(MetadataError::UnknownType {
             found: other.to_owned(),
@@ -184,7 +184,7 @@ impl Metadata {
                 });
             }
             let inner = json::parse(&env.payload, limits).map_err(MetadataError::Json)?;
-            let payload = payload_from_value(&inner)?;
+            let payload = payload_from_value(inner)?;
             let signed_bytes = dsse::pae(env.payload_type.as_bytes(), &env.payload);
             let signatures = env
                 .signatures
@@ -229,6 +229,10 @@ impl Metadata {
             });
         }
         let signed_bytes = canonical::encode(signed).map_err(MetadataError::Canonical)?;
+        let signed = match doc {
+            Value::Object(mut m) => m.remove("signed").unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
         let payload = payload_from_value(signed)?;
         Ok(Metadata {
             format: EnvelopeFormat::Metablock,

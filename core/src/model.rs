@@ -445,32 +445,51 @@ impl Layout {
     }
 }
 
-fn artifacts(f: &Fields<'_>, key: &str) -> Result<Artifacts, ModelError> {
+/// Takes the artifact map `key` out of `map`, moving its strings (links can hold hundreds
+/// of thousands of artifacts: no copies, and error paths are only built on error).
+fn take_artifacts(map: &mut Map, key: &str) -> Result<Artifacts, ModelError> {
     let mut out = Artifacts::new();
-    let Some(map) = f.opt_object(key)? else {
-        return Ok(out);
+    let entries = match map.remove(key) {
+        None => return Ok(out),
+        Some(Value::Object(m)) => m,
+        Some(other) => {
+            return Err(ModelError::WrongType {
+                path: key.to_owned(),
+                expected: "an object",
+                found: other.type_name(),
+            })
+        }
     };
-    for (name, dv) in map {
-        let path = format!("{}[{name:?}]", f.at(key));
+    for (name, dv) in entries {
         let Value::Object(dm) = dv else {
             return Err(ModelError::WrongType {
-                path,
+                path: format!("{key}[{name:?}]"),
                 expected: "an object of digests",
                 found: dv.type_name(),
             });
         };
         let mut digests = DigestSet::new();
         for (alg, hv) in dm {
-            let hex = as_string(hv, &format!("{path}.{alg}"))?;
-            if !is_hex(&hex) {
-                return Err(ModelError::InvalidValue {
-                    path: format!("{path}.{alg}"),
-                    reason: "a digest must be a hex string".into(),
-                });
+            match hv {
+                Value::String(hex) if is_hex(&hex) => {
+                    digests.insert(alg, hex);
+                }
+                Value::String(_) => {
+                    return Err(ModelError::InvalidValue {
+                        path: format!("{key}[{name:?}].{alg}"),
+                        reason: "a digest must be a hex string".into(),
+                    })
+                }
+                other => {
+                    return Err(ModelError::WrongType {
+                        path: format!("{key}[{name:?}].{alg}"),
+                        expected: "a string",
+                        found: other.type_name(),
+                    })
+                }
             }
-            digests.insert(alg.clone(), hex);
         }
-        out.insert(name.clone(), digests);
+        out.insert(name, digests);
     }
     Ok(out)
 }
@@ -478,21 +497,53 @@ fn artifacts(f: &Fields<'_>, key: &str) -> Result<Artifacts, ModelError> {
 impl Link {
     /// Parses the `signed` object (or DSSE payload) of a link.
     pub fn from_value(v: &Value) -> Result<Link, ModelError> {
-        let f = Fields::new(v, "")?;
-        let t = f.string("_type")?;
-        if t != "link" {
-            return Err(ModelError::InvalidValue {
-                path: "_type".into(),
-                reason: format!("expected \"link\", found {t:?}"),
-            });
-        }
+        Link::from_owned_value(v.clone())
+    }
+
+    /// Parses the `signed` object (or DSSE payload) of a link, consuming it.
+    pub fn from_owned_value(v: Value) -> Result<Link, ModelError> {
+        let mut map = match v {
+            Value::Object(m) => m,
+            other => {
+                return Err(ModelError::WrongType {
+                    path: "(root)".into(),
+                    expected: "an object",
+                    found: other.type_name(),
+                })
+            }
+        };
+        let (name, command) = {
+            let f = Fields {
+                map: &map,
+                path: String::new(),
+            };
+            let t = f.string("_type")?;
+            if t != "link" {
+                return Err(ModelError::InvalidValue {
+                    path: "_type".into(),
+                    reason: format!("expected \"link\", found {t:?}"),
+                });
+            }
+            (f.string("name")?, f.opt_string_list("command")?)
+        };
+        let materials = take_artifacts(&mut map, "materials")?;
+        let products = take_artifacts(&mut map, "products")?;
+        let mut object = |key: &str| match map.remove(key) {
+            None => Ok(Map::new()),
+            Some(Value::Object(m)) => Ok(m),
+            Some(other) => Err(ModelError::WrongType {
+                path: key.to_owned(),
+                expected: "an object",
+                found: other.type_name(),
+            }),
+        };
         Ok(Link {
-            name: f.string("name")?,
-            command: f.opt_string_list("command")?,
-            materials: artifacts(&f, "materials")?,
-            products: artifacts(&f, "products")?,
-            byproducts: f.opt_object("byproducts")?.cloned().unwrap_or_default(),
-            environment: f.opt_object("environment")?.cloned().unwrap_or_default(),
+            name,
+            command,
+            materials,
+            products,
+            byproducts: object("byproducts")?,
+            environment: object("environment")?,
         })
     }
 }

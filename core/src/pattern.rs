@@ -131,8 +131,13 @@ impl Pattern {
             }
             _ => {}
         }
-        let name: Vec<char> = name.chars().collect();
-        glob_match(&self.tokens, &name)
+        if name.is_ascii() {
+            let b = name.as_bytes();
+            glob_match(&self.tokens, b.len(), |i| b.get(i).map(|&c| char::from(c)))
+        } else {
+            let chars: Vec<char> = name.chars().collect();
+            glob_match(&self.tokens, chars.len(), |i| chars.get(i).copied())
+        }
     }
 }
 
@@ -240,7 +245,8 @@ fn token_matches(t: &Token, c: char) -> bool {
     }
 }
 
-fn glob_match(tokens: &[Token], name: &[char]) -> bool {
+/// Matches `tokens` against a name of `len` characters, `at(i)` giving the i-th.
+fn glob_match(tokens: &[Token], len: usize, at: impl Fn(usize) -> Option<char>) -> bool {
     let (mut t, mut n) = (0usize, 0usize);
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
@@ -250,18 +256,18 @@ fn glob_match(tokens: &[Token], name: &[char]) -> bool {
                 t += 1;
                 continue;
             }
-            if let Some(&c) = name.get(n) {
+            if let Some(c) = at(n) {
                 if token_matches(tok, c) {
                     t += 1;
                     n += 1;
                     continue;
                 }
             }
-        } else if n == name.len() {
+        } else if n == len {
             return true;
         }
         match backtrack {
-            Some((st, sn)) if sn < name.len() => {
+            Some((st, sn)) if sn < len => {
                 backtrack = Some((st, sn + 1));
                 t = st + 1;
                 n = sn + 1;

@@ -391,7 +391,7 @@ impl Verification<'_, '_> {
             }
         }
 
-        Ok(summary_link(layout, &reduced, step_name))
+        Ok(summary_link(layout, reduced, step_name))
     }
 
     fn apply(
@@ -520,7 +520,7 @@ impl Verification<'_, '_> {
                     continue;
                 }
             }
-            let link = match &md.payload {
+            let link = match md.payload {
                 Payload::Link(link) => {
                     if link.name != step.name {
                         lr.status = LinkStatus::NameMismatch;
@@ -531,9 +531,9 @@ impl Verification<'_, '_> {
                         report.links.push(lr);
                         continue;
                     }
-                    (**link).clone()
+                    *link
                 }
-                Payload::Layout(sub) => {
+                Payload::Layout(ref sub) => {
                     if depth + 1 > self.ctx.options.max_sublayout_depth {
                         let mut f = Failure::new(
                             FailureCode::SublayoutTooDeep,
@@ -764,16 +764,30 @@ fn check_names(link: &Link, step: Option<&str>, inspection: Option<&str>) -> Res
 }
 
 /// The reference's `get_summary_link`: the first step's materials, the last step's
-/// products and command, named after the step the (sub)layout stands for.
-fn summary_link(layout: &Layout, reduced: &BTreeMap<String, Link>, name: Option<&str>) -> Link {
-    let first = layout.steps.first().and_then(|s| reduced.get(&s.name));
-    let last = layout.steps.last().and_then(|s| reduced.get(&s.name));
+/// products and command, named after the step the (sub)layout stands for. Consumes the
+/// reduced links (no copies of large artifact maps).
+fn summary_link(layout: &Layout, mut reduced: BTreeMap<String, Link>, name: Option<&str>) -> Link {
+    let first = layout.steps.first().map(|s| s.name.as_str());
+    let last_name = layout.steps.last().map(|s| s.name.as_str());
+    let last = last_name.and_then(|n| reduced.remove(n));
+    let (command, products, byproducts, last_materials) = match last {
+        Some(l) => (l.command, l.products, l.byproducts, Some(l.materials)),
+        None => (Vec::new(), Artifacts::new(), Default::default(), None),
+    };
+    let materials = if first == last_name {
+        last_materials.unwrap_or_default()
+    } else {
+        first
+            .and_then(|n| reduced.remove(n))
+            .map(|l| l.materials)
+            .unwrap_or_default()
+    };
     Link {
         name: name.unwrap_or("").to_owned(),
-        command: last.map(|l| l.command.clone()).unwrap_or_default(),
-        materials: first.map(|l| l.materials.clone()).unwrap_or_default(),
-        products: last.map(|l| l.products.clone()).unwrap_or_default(),
-        byproducts: last.map(|l| l.byproducts.clone()).unwrap_or_default(),
+        command,
+        materials,
+        products,
+        byproducts,
         environment: Default::default(),
     }
 }
