@@ -528,8 +528,9 @@ impl Link {
         };
         let materials = take_artifacts(&mut map, "materials")?;
         let products = take_artifacts(&mut map, "products")?;
+        // `null` is read as empty here: in-toto-rs writes `"environment": null`.
         let mut object = |key: &str| match map.remove(key) {
-            None => Ok(Map::new()),
+            None | Some(Value::Null) => Ok(Map::new()),
             Some(Value::Object(m)) => Ok(m),
             Some(other) => Err(ModelError::WrongType {
                 path: key.to_owned(),
