@@ -286,7 +286,11 @@ pub fn apply_rules(
                     None => Vec::new(),
                     Some(dest) => {
                         let dest_artifacts = destination_side.of(dest);
-                        let src_norm = source_prefix.as_deref().map(with_slash);
+                        // An empty prefix is no prefix (the reference tests `if prefix:`).
+                        let src_norm = source_prefix
+                            .as_deref()
+                            .filter(|p| !p.is_empty())
+                            .map(with_slash);
                         let mut out = Vec::new();
                         for &name in &queue {
                             let rel = match &src_norm {
@@ -299,13 +303,13 @@ pub fn apply_rules(
                             if !pat.matches(rel) {
                                 continue;
                             }
-                            let dst_name = match destination_prefix {
-                                Some(dp) => {
+                            let dst_name = match destination_prefix.as_deref() {
+                                Some(dp) if !dp.is_empty() => {
                                     let mut s = with_slash(dp);
                                     s.push_str(rel);
                                     s
                                 }
-                                None => rel.to_owned(),
+                                _ => rel.to_owned(),
                             };
                             if own.get(name).is_some()
                                 && own.get(name) == dest_artifacts.get(&dst_name)
@@ -404,4 +408,191 @@ pub fn is_clean_name(name: &str) -> bool {
         && body
             .split(['/', '\\'])
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::model::DigestSet;
+    use std::collections::BTreeMap;
+
+    fn d(h: &str) -> DigestSet {
+        DigestSet::from([("sha256".to_owned(), h.to_owned())])
+    }
+
+    fn link(name: &str, m: &[(&str, &str)], p: &[(&str, &str)]) -> Link {
+        Link {
+            name: name.into(),
+            command: vec![],
+            materials: m.iter().map(|(n, h)| ((*n).to_owned(), d(h))).collect(),
+            products: p.iter().map(|(n, h)| ((*n).to_owned(), d(h))).collect(),
+            byproducts: Default::default(),
+            environment: Default::default(),
+        }
+    }
+
+    fn run(
+        side: Side,
+        rules: &[&[&str]],
+        l: &Link,
+        others: &[Link],
+    ) -> Result<Vec<usize>, RuleFailureKind> {
+        let parsed: Vec<(Vec<String>, Rule)> = rules
+            .iter()
+            .map(|r| {
+                (
+                    r.iter().map(|s| s.to_string()).collect(),
+                    Rule::parse(r).unwrap(),
+                )
+            })
+            .collect();
+        let mut lookup: BTreeMap<String, Link> =
+            others.iter().map(|o| (o.name.clone(), o.clone())).collect();
+        lookup.insert(l.name.clone(), l.clone());
+        apply_rules(side, &parsed, l, &lookup, 10)
+            .map(|o| o.iter().map(|r| r.consumed_count).collect())
+            .map_err(|(_, f)| f.kind)
+    }
+
+    #[test]
+    fn create_delete_modify_consume_only_where_they_can() {
+        let l = link("s", &[("a", "1"), ("b", "1")], &[("b", "2"), ("c", "3")]);
+        // In product rules: CREATE c, MODIFY b; DELETE never consumes there.
+        assert_eq!(
+            run(
+                Side::Products,
+                &[
+                    &["DELETE", "*"],
+                    &["CREATE", "*"],
+                    &["MODIFY", "*"],
+                    &["DISALLOW", "*"]
+                ],
+                &l,
+                &[]
+            )
+            .unwrap(),
+            vec![0, 1, 1, 0]
+        );
+        // In material rules: DELETE a, MODIFY b; CREATE never consumes there.
+        assert_eq!(
+            run(
+                Side::Materials,
+                &[
+                    &["CREATE", "*"],
+                    &["DELETE", "*"],
+                    &["MODIFY", "*"],
+                    &["DISALLOW", "*"]
+                ],
+                &l,
+                &[]
+            )
+            .unwrap(),
+            vec![0, 1, 1, 0]
+        );
+    }
+
+    #[test]
+    fn require_looks_at_the_queue() {
+        let l = link("s", &[], &[("foo", "1")]);
+        assert!(matches!(
+            run(
+                Side::Products,
+                &[&["ALLOW", "foo"], &["REQUIRE", "foo"]],
+                &l,
+                &[]
+            ),
+            Err(RuleFailureKind::RequiredMissing { .. })
+        ));
+        assert!(run(
+            Side::Products,
+            &[&["REQUIRE", "foo"], &["ALLOW", "foo"], &["DISALLOW", "*"]],
+            &l,
+            &[]
+        )
+        .is_ok());
+        // REQUIRE takes a literal name, not a pattern.
+        assert!(run(Side::Products, &[&["REQUIRE", "f*"]], &l, &[]).is_err());
+    }
+
+    #[test]
+    fn match_with_prefixes_and_exact_digest_sets() {
+        let build = link(
+            "build",
+            &[],
+            &[("lib/x.so", "1"), ("lib/y.so", "2"), ("z", "9")],
+        );
+        let pkg = link(
+            "pkg",
+            &[("dist/x.so", "1"), ("dist/y.so", "3"), ("z", "9")],
+            &[],
+        );
+        let r = run(
+            Side::Materials,
+            &[&[
+                "MATCH", "*", "IN", "dist", "WITH", "PRODUCTS", "IN", "lib", "FROM", "build",
+            ]],
+            &pkg,
+            &[build.clone()],
+        )
+        .unwrap();
+        assert_eq!(r, vec![1]); // x matches, y has another digest
+                                // An empty prefix is no prefix.
+        let r = run(
+            Side::Materials,
+            &[&[
+                "MATCH", "z", "IN", "", "WITH", "PRODUCTS", "IN", "", "FROM", "build",
+            ]],
+            &pkg,
+            &[build.clone()],
+        )
+        .unwrap();
+        assert_eq!(r, vec![1]);
+        // The pattern is respected (in-toto-rs ignored it).
+        let r = run(
+            Side::Materials,
+            &[
+                &["MATCH", "nothing", "WITH", "PRODUCTS", "FROM", "build"],
+                &["DISALLOW", "z"],
+            ],
+            &pkg,
+            &[build.clone()],
+        );
+        assert!(matches!(r, Err(RuleFailureKind::Disallowed { .. })));
+        // A missing link consumes nothing and is not an error.
+        assert_eq!(
+            run(
+                Side::Materials,
+                &[&["MATCH", "*", "WITH", "PRODUCTS", "FROM", "nope"]],
+                &pkg,
+                &[]
+            )
+            .unwrap(),
+            vec![0]
+        );
+        // Digest sets must be equal as sets: an extra algorithm is a mismatch.
+        let mut two = link("build", &[], &[("z", "9")]);
+        two.products
+            .get_mut("z")
+            .unwrap()
+            .insert("sha512".into(), "ab".into());
+        assert_eq!(
+            run(
+                Side::Materials,
+                &[&["MATCH", "z", "WITH", "PRODUCTS", "FROM", "build"]],
+                &pkg,
+                &[two]
+            )
+            .unwrap(),
+            vec![0]
+        );
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive_but_not_lookalikes() {
+        assert!(Rule::parse(&["mAtCh", "*", "with", "Products", "from", "x"]).is_ok());
+        assert!(Rule::parse(&["ALLOW", "a", "b"]).is_err());
+        assert!(Rule::parse(&["ＡLLOW", "a"]).is_err());
+        assert!(Rule::parse(&["MATCH", "*", "WITH", "BYPRODUCTS", "FROM", "x"]).is_err());
+    }
 }
