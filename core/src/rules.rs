@@ -533,7 +533,7 @@ mod tests {
                 "MATCH", "*", "IN", "dist", "WITH", "PRODUCTS", "IN", "lib", "FROM", "build",
             ]],
             &pkg,
-            &[build.clone()],
+            std::slice::from_ref(&build),
         )
         .unwrap();
         assert_eq!(r, vec![1]); // x matches, y has another digest
@@ -544,7 +544,7 @@ mod tests {
                 "MATCH", "z", "IN", "", "WITH", "PRODUCTS", "IN", "", "FROM", "build",
             ]],
             &pkg,
-            &[build.clone()],
+            std::slice::from_ref(&build),
         )
         .unwrap();
         assert_eq!(r, vec![1]);
@@ -556,7 +556,7 @@ mod tests {
                 &["DISALLOW", "z"],
             ],
             &pkg,
-            &[build.clone()],
+            std::slice::from_ref(&build),
         );
         assert!(matches!(r, Err(RuleFailureKind::Disallowed { .. })));
         // A missing link consumes nothing and is not an error.
