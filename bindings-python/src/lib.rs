@@ -1,0 +1,85 @@
+//! The native half of the `intoto_verify` Python package (`intoto_verify._native`).
+//!
+//! No verification logic lives here. [`verify_layout`] copies a Python dict into plain
+//! Rust values, deserialises the core's [`LayoutRequest`] from them with serde (so field
+//! names, camelCase aliases, byte fields given as `str` or `bytes`, and the rejection of
+//! unknown fields are exactly the core's), runs the core and returns its report as JSON.
+//! [`run_cli`] runs the `intoto-verify` command line. Both release the GIL while the core
+//! works, so other Python threads run meanwhile.
+
+mod value;
+
+use intoto_verify::api::{self, LayoutRequest};
+use intoto_verify::report::{Failure, FailureCode, Report};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde::Deserialize;
+use std::ffi::OsString;
+
+/// A report with verdict `error` and code `request-invalid`, worded like the core's
+/// [`api::verify_layout_json`], with the field path at fault when known.
+fn request_invalid(why: impl std::fmt::Display, path: Option<String>) -> String {
+    let mut f = Failure::new(
+        FailureCode::RequestInvalid,
+        format!("the request is not valid: {why}"),
+    );
+    f.path = path.filter(|p| !p.is_empty());
+    Report::error(f).to_json()
+}
+
+/// Verifies a layout request given as a dict (the fields of the core's `LayoutRequest`:
+/// `layout`, `layout_keys`, `links`, `now`, `parameters`, `inspections`,
+/// `skip_inspections`, `max_bytes`, `max_depth`; byte fields as `str` or `bytes`) and
+/// returns the report as JSON. A request that does not convert gives a report with
+/// verdict `error` and code `request-invalid`; this function does not raise.
+#[pyfunction]
+fn verify_layout(py: Python<'_>, request: &Bound<'_, PyAny>) -> String {
+    let tree = match value::Value::from_py(request) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = Some(e.path.clone());
+            return request_invalid(e, path);
+        }
+    };
+    py.detach(move || match LayoutRequest::deserialize(tree) {
+        Ok(req) => api::verify_layout_request(&req).to_json(),
+        Err(e) => request_invalid(e, None),
+    })
+}
+
+/// Verifies a layout request given as JSON text and returns the report as JSON (the
+/// core's `verify_layout_json`; byte fields are then text or arrays of numbers).
+#[pyfunction]
+fn verify_layout_json(py: Python<'_>, request: String) -> String {
+    py.detach(move || api::verify_layout_json(&request).to_json())
+}
+
+/// Runs the `intoto-verify` command line with `args` (the first is the program name used
+/// in usage messages) and returns `(exit_code, stdout, stderr)`. Inspections run in the
+/// current working directory.
+#[pyfunction]
+fn run_cli<'py>(
+    py: Python<'py>,
+    args: Vec<OsString>,
+) -> (i32, Bound<'py, PyBytes>, Bound<'py, PyBytes>) {
+    let (code, out, err) = py.detach(move || {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let code = intoto_verify_cli::run(args, &mut out, &mut err);
+        (code, out, err)
+    });
+    (code, PyBytes::new(py, &out), PyBytes::new(py, &err))
+}
+
+/// Native functions of the `intoto_verify` package; use the package, not this module.
+#[pymodule]
+mod _native {
+    #[pymodule_export]
+    use super::{run_cli, verify_layout, verify_layout_json};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}
