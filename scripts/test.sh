@@ -20,6 +20,9 @@ cargo test --workspace
 section "demo: ./scripts/demo.sh"
 ./scripts/demo.sh -q
 
+section "Python binding: wheel, stubtest, mypy, pytest"
+./bindings-python/test.sh
+
 section "reference implementation (in-toto 3.1.0) for differential tests"
 venv=$(./scripts/setup-reference.sh | tail -n 1)
 
