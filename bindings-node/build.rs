@@ -1,0 +1,4 @@
+//! Sets the linker arguments a Node addon needs.
+fn main() {
+    napi_build::setup();
+}
