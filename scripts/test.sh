@@ -23,6 +23,9 @@ section "demo: ./scripts/demo.sh"
 section "Python binding: wheel, stubtest, mypy, pytest"
 ./bindings-python/test.sh
 
+section "Node binding: addon build, index.d.ts drift, tsc, node:test"
+./bindings-node/test.sh
+
 section "reference implementation (in-toto 3.1.0) for differential tests"
 venv=$(./scripts/setup-reference.sh | tail -n 1)
 
