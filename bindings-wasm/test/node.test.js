@@ -2,7 +2,10 @@
 // the browser example's logic, against the built package (`npm run build` first).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import init, { verifyLayout, Digester, version } from '@intoto-verify/wasm';
@@ -148,6 +151,18 @@ describe('verifyLayout: the request boundary', () => {
     assert.equal(version(), pkg.version);
     assert.equal(typeof (await init()).memory, 'object'); // init() resolves in Node too
   });
+});
+
+test("the README's Node snippet runs (in examples/demo)", async () => {
+  const { readmeBlock } = await import('./readme.js');
+  const code = readmeBlock(await readFile(new URL('../README.md', import.meta.url), 'utf8'), 'Node');
+  // Written inside the package so that '@intoto-verify/wasm' resolves to it (self-reference).
+  const dir = new URL('../test-results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL('readme-node.mjs', dir);
+  await writeFile(file, code);
+  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(file)], { cwd: DEMO });
+  assert.equal(stdout, 'pass undefined\n');
 });
 
 // --- Digester ------------------------------------------------------------------------
