@@ -6,7 +6,8 @@
 //   CHROMIUM=/path/to/chromium   (default /usr/bin/chromium)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -101,6 +102,15 @@ describe('Chromium', () => {
     t.diagnostic(`5 MiB in the worker: ${big.got.chunks} chunks, ${out.ms.toFixed(0)} ms (all three hashes)`);
   });
 
+  test("the README's browser snippet runs (import map, in examples/demo)", async () => {
+    const page = await open('/bindings-wasm/test/browser/readme.html');
+    await page.waitForFunction(() => window.__readme !== undefined, null, { timeout: 30_000 });
+    const out = await page.evaluate(() => window.__readme);
+    await page.close();
+    assert.equal(out.error, undefined, out.error);
+    assert.deepEqual(out.logged, ['pass undefined']);
+  });
+
   describe('examples/browser on the demo chain', () => {
     let page;
     const metadata = ['root.layout', 'keys/owner.pub', 'links/clone.8c0b21d8.link', 'links/update-version.8c0b21d8.link', 'links/package.27e5483c.link'].map(
@@ -168,6 +178,23 @@ describe('Chromium', () => {
       assert.equal(await page.textContent('#verdict'), 'PASS');
       await page.click('#result summary');
       await page.screenshot({ path: path.join(RESULTS, 'example-report-open.png'), fullPage: true });
+    });
+
+    test('a 256 MiB download is hashed as a stream (File.stream() through the Digester)', async (t) => {
+      const size = 256 * 1024 * 1024;
+      const big = path.join(profile, 'big.bin');
+      await writeFile(big, '');
+      await truncate(big, size); // sparse: zeros
+      const want = createHash('sha256');
+      const zeros = Buffer.alloc(1 << 20);
+      for (let i = 0; i < size; i += zeros.length) want.update(zeros);
+      const started = Date.now();
+      await page.setInputFiles('#download', big);
+      await page.waitForSelector('#digest[data-sha256]', { timeout: 300_000 });
+      const secs = (Date.now() - started) / 1000;
+      assert.equal(await page.getAttribute('#digest', 'data-sha256'), want.digest('hex'));
+      t.diagnostic(`256 MiB hashed in the page in ${secs.toFixed(1)} s (${(256 / secs).toFixed(0)} MiB/s, sha256+384+512)`);
+      await rm(big);
     });
 
     test('the attestation choice is a placeholder that says it is coming', async () => {
