@@ -130,6 +130,13 @@ describe('verifyLayout: the request boundary', () => {
     assert.equal(report.verdict, 'pass');
   });
 
+  test('links as a Map and the layout as an ArrayBuffer are accepted', async () => {
+    const d = await demo();
+    const layout = d.layout.buffer.slice(d.layout.byteOffset, d.layout.byteOffset + d.layout.byteLength);
+    const report = verifyLayout({ layout, layoutKeys: [d.key], links: new Map(Object.entries(d.links)), now: NOW, skipInspections: true });
+    assert.equal(report.verdict, 'pass', JSON.stringify(report.failure));
+  });
+
   test('a bad key and a bad time are reported with their codes', async () => {
     const d = await demo();
     assert.equal(verifyLayout({ layout: d.layout, layoutKeys: ['not a key'], now: NOW }).failure.code, 'key-invalid');
