@@ -1,0 +1,183 @@
+//! SHA-256, SHA-384 and SHA-512 of one byte stream, in one pass, in constant memory.
+//!
+//! [`MultiDigest`] is plain Rust with no JS in it, so it can move to the core unchanged
+//! when the core grows its own streaming hasher (for attestation subjects); [`Digester`]
+//! is its JS face.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The three digests of a stream, lowercase hex (the form in-toto links and
+/// attestation subjects record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Digests {
+    /// SHA-256.
+    pub sha256: String,
+    /// SHA-384.
+    pub sha384: String,
+    /// SHA-512.
+    pub sha512: String,
+}
+
+/// The three hash states, fed together.
+#[derive(Debug, Clone, Default)]
+pub struct MultiDigest {
+    sha256: Sha256,
+    sha384: Sha384,
+    sha512: Sha512,
+    length: u64,
+}
+
+impl MultiDigest {
+    /// A fresh state.
+    pub fn new() -> MultiDigest {
+        MultiDigest::default()
+    }
+
+    /// Feeds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.sha256.update(bytes);
+        self.sha384.update(bytes);
+        self.sha512.update(bytes);
+        self.length = self.length.saturating_add(bytes.len() as u64);
+    }
+
+    /// How many bytes were fed.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// The digests of everything fed.
+    pub fn finalize(self) -> Digests {
+        Digests {
+            sha256: hex::encode(self.sha256.finalize()),
+            sha384: hex::encode(self.sha384.finalize()),
+            sha512: hex::encode(self.sha512.finalize()),
+        }
+    }
+}
+
+/// How many bytes are copied from JS memory into wasm memory at a time, whatever the size
+/// of the chunk handed to `update`: a 2 GB `Uint8Array` costs 64 KiB of wasm memory.
+const COPY_BLOCK: u32 = 64 * 1024;
+
+/// A streaming hasher: `new Digester()`, `.update(bytes)` any number of times, then
+/// `.finalize()` for `{sha256, sha384, sha512}` in hex.
+///
+/// `update` takes a `Uint8Array` (a Node `Buffer` is one), any other `ArrayBuffer` view,
+/// or an `ArrayBuffer`, and copies it into wasm memory in 64 KiB blocks, so memory use is
+/// constant however large the chunks or the stream. Anything else, or a call after
+/// `finalize`, throws an `Error` whose `code` is `digester-input-invalid` or
+/// `digester-finalized`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Digester {
+    state: Option<MultiDigest>,
+    length: u64,
+    buffer: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Digester {
+    /// A fresh digester.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Digester {
+        Digester {
+            state: Some(MultiDigest::new()),
+            length: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Feeds the next chunk of the stream.
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBufferView | ArrayBuffer")]
+        chunk: JsValue,
+    ) -> Result<(), JsValue> {
+        let Some(state) = self.state.as_mut() else {
+            return Err(coded_error(
+                "digester-finalized",
+                "Digester.update called after finalize",
+            ));
+        };
+        let bytes = as_uint8_array(chunk)?;
+        let total = bytes.length();
+        let mut at = 0u32;
+        while at < total {
+            let end = total.min(at.saturating_add(COPY_BLOCK));
+            let n = (end - at) as usize;
+            self.buffer.resize(n, 0);
+            bytes.subarray(at, end).copy_to(&mut self.buffer);
+            state.update(&self.buffer);
+            at = end;
+        }
+        self.length = state.length();
+        Ok(())
+    }
+
+    /// The digests of everything fed: `{sha256, sha384, sha512}`, lowercase hex. The
+    /// digester is finished after this.
+    #[wasm_bindgen(unchecked_return_type = "Digests")]
+    pub fn finalize(&mut self) -> Result<JsValue, JsValue> {
+        let Some(state) = self.state.take() else {
+            return Err(coded_error(
+                "digester-finalized",
+                "Digester.finalize called twice",
+            ));
+        };
+        self.buffer = Vec::new();
+        let digests = state.finalize();
+        digests
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(JsValue::from)
+    }
+
+    /// How many bytes were fed so far.
+    #[wasm_bindgen(getter, js_name = bytesHashed)]
+    pub fn bytes_hashed(&self) -> f64 {
+        self.length as f64
+    }
+}
+
+impl Default for Digester {
+    fn default() -> Digester {
+        Digester::new()
+    }
+}
+
+/// The chunk as a `Uint8Array` over the same memory (no copy), or a coded `Error`.
+fn as_uint8_array(chunk: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
+    if let Some(a) = chunk.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.clone());
+    }
+    if let Some(b) = chunk.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(b));
+    }
+    if js_sys::ArrayBuffer::is_view(&chunk) {
+        let buffer = js_sys::Reflect::get(&chunk, &JsValue::from_str("buffer"))?;
+        let offset = js_sys::Reflect::get(&chunk, &JsValue::from_str("byteOffset"))?;
+        let length = js_sys::Reflect::get(&chunk, &JsValue::from_str("byteLength"))?;
+        if let (Some(offset), Some(length)) = (offset.as_f64(), length.as_f64()) {
+            return Ok(js_sys::Uint8Array::new_with_byte_offset_and_length(
+                &buffer,
+                offset as u32,
+                length as u32,
+            ));
+        }
+    }
+    Err(coded_error(
+        "digester-input-invalid",
+        "Digester.update takes a Uint8Array, an ArrayBuffer view or an ArrayBuffer",
+    ))
+}
+
+/// An `Error` with a stable `code` property.
+fn coded_error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
