@@ -26,6 +26,9 @@ section "Python binding: wheel, stubtest, mypy, pytest"
 section "Node binding: addon build, index.d.ts drift, tsc, node:test"
 ./bindings-node/test.sh
 
+section "WASM binding: package build, tsc, Node runner, Chromium runner"
+./bindings-wasm/test.sh
+
 section "reference implementation (in-toto 3.1.0) for differential tests"
 venv=$(./scripts/setup-reference.sh | tail -n 1)
 
