@@ -19,12 +19,14 @@ for t in "${targets[@]}"; do
   corpus="corpus/$t"
   if [ ! -d "$corpus" ]; then
     mkdir -p "$corpus"
+    set +o pipefail # `head` closes the pipe early on purpose
     case "$t" in
-      keys) find "$repo/tests" -name '*.pem' -o -name '*.pub' | head -200 | xargs -I{} cp {} "$corpus/" ;;
+      keys) find "$repo/tests" -type f \( -name '*.pem' -o -name '*.pub' \) | head -200 | xargs -I{} cp {} "$corpus/" ;;
       pattern) printf '*.py\0src/a.py' > "$corpus/a"; printf '[!a-c]*?\0b/x' > "$corpus/b" ;;
-      *) find "$repo/tests/conformance/cases" "$repo/tests/regression/cases" -name '*.link' -o -name '*.layout' -o -name '*.json' \
+      *) find "$repo/tests/conformance/cases" "$repo/tests/regression/cases" -type f \( -name '*.link' -o -name '*.layout' -o -name '*.json' \) \
            | head -400 | while read -r f; do cp "$f" "$corpus/$(sha256sum "$f" | cut -c1-16)"; done ;;
     esac
+    set -o pipefail
   fi
   echo "=== fuzz $t for ${secs}s ==="
   cargo +nightly fuzz run "$t" "$corpus" -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=262144 2>&1 \
