@@ -427,5 +427,11 @@ pub fn verify_attestation_request(req: &AttestationRequest) -> AttestationReport
     if let Some(d) = req.max_depth {
         options.json.max_depth = d;
     }
-    verify_attestation(&req.envelope, &keys, artifact.as_ref(), &req.policy, &options)
+    verify_attestation(
+        &req.envelope,
+        &keys,
+        artifact.as_ref(),
+        &req.policy,
+        &options,
+    )
 }

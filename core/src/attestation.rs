@@ -85,7 +85,9 @@ fn envelope_failure(e: &DsseError, bytes: &[u8], limits: JsonLimits) -> Failure 
         }
     }
     if let Ok(v) = crate::json::parse(bytes, limits) {
-        if v.as_object().is_some_and(|m| m.contains_key("dsseEnvelope")) {
+        if v.as_object()
+            .is_some_and(|m| m.contains_key("dsseEnvelope"))
+        {
             message = "this is a Sigstore bundle: its envelope is signed by a certificate, which needs a Sigstore verifier; pass a DSSE envelope signed by a key".into();
         }
     }
@@ -102,7 +104,11 @@ fn envelope_failure(e: &DsseError, bytes: &[u8], limits: JsonLimits) -> Failure 
 
 /// Verifies the envelope's signatures against `keys`. Never fails: the report says which
 /// key verified which signature and which distinct keys signed.
-pub fn check_signatures(envelope: &Envelope, keys: &[TrustedKey], threshold: usize) -> EnvelopeReport {
+pub fn check_signatures(
+    envelope: &Envelope,
+    keys: &[TrustedKey],
+    threshold: usize,
+) -> EnvelopeReport {
     let message = envelope.pae();
     let mut signatures = Vec::with_capacity(envelope.signatures.len());
     let mut signers: Vec<Signer> = Vec::new();
@@ -222,7 +228,14 @@ pub fn verify_attestation(
         });
         return report;
     }
-    evaluate_payload(report, &env.payload_type, &env.payload, artifact, policy, options.json)
+    evaluate_payload(
+        report,
+        &env.payload_type,
+        &env.payload,
+        artifact,
+        policy,
+        options.json,
+    )
 }
 
 /// Steps 3 to 6 on a payload whose signatures the caller has verified (for example a
@@ -329,7 +342,12 @@ fn evaluate_payload(
         }
     };
     report.checks = policy::evaluate(&statement, &predicate, policy);
-    if let Some(f) = report.checks.iter().find(|c| !c.passed).map(|c| c.to_failure()) {
+    if let Some(f) = report
+        .checks
+        .iter()
+        .find(|c| !c.passed)
+        .map(|c| c.to_failure())
+    {
         return report.with_failure(f);
     }
     report

@@ -120,7 +120,10 @@ pub fn validate_value(algorithm: &str, value: &str) -> Result<(), DigestValueErr
     let Some(encoding) = algorithm_encoding(algorithm) else {
         return Ok(());
     };
-    if !value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if !value
+        .bytes()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return Err(DigestValueError::NotLowercaseHex);
     }
     let n = value.len();
@@ -432,7 +435,9 @@ mod tests {
     #[test]
     fn caller_digests_are_checked() {
         let mut s = DigestSet::default();
-        assert!(s.insert_arg("md5:d41d8cd98f00b204e9800998ecf8427e").is_err());
+        assert!(s
+            .insert_arg("md5:d41d8cd98f00b204e9800998ecf8427e")
+            .is_err());
         assert!(s
             .insert_arg("sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709")
             .is_err());

@@ -182,10 +182,7 @@ pub fn evaluate(statement: &Statement, predicate: &Predicate, policy: &Policy) -
         (
             "source-tag",
             FailureCode::SourceTagMismatch,
-            policy
-                .source_tag
-                .as_ref()
-                .map(|t| qualify(t, "refs/tags/")),
+            policy.source_tag.as_ref().map(|t| qualify(t, "refs/tags/")),
         ),
         (
             "source-branch",
@@ -412,7 +409,11 @@ fn sources_v1(p: &ProvenanceV1, out: &mut Vec<SourceLocation>) {
         }
         _ => {}
     }
-    if let Some(uri) = p.resolved_dependencies.first().and_then(|d| d.uri.as_deref()) {
+    if let Some(uri) = p
+        .resolved_dependencies
+        .first()
+        .and_then(|d| d.uri.as_deref())
+    {
         if uri.starts_with("git+") {
             out.push(location(
                 "predicate.buildDefinition.resolvedDependencies[0].uri".into(),
@@ -787,7 +788,10 @@ mod tests {
     #[test]
     fn external_parameters_and_build_type() {
         let mut ext = BTreeMap::new();
-        ext.insert("workflow.path".to_owned(), ".github/workflows/x.yml".to_owned());
+        ext.insert(
+            "workflow.path".to_owned(),
+            ".github/workflows/x.yml".to_owned(),
+        );
         assert!(
             one(Policy {
                 external_parameters: ext,
@@ -859,7 +863,10 @@ mod tests {
 
     #[test]
     fn git_uris() {
-        assert_eq!(normalize_source_uri("github.com/o/r"), "https://github.com/o/r");
+        assert_eq!(
+            normalize_source_uri("github.com/o/r"),
+            "https://github.com/o/r"
+        );
         assert_eq!(
             normalize_source_uri("git+https://github.com/o/r@main"),
             "https://github.com/o/r"

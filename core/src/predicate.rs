@@ -549,7 +549,10 @@ mod tests {
             r#"{"buildDefinition": {"buildType": "bt", "externalParameters": {}}, "runDetails": {"builder": {"id": 3}}}"#,
         )
         .unwrap_err();
-        assert_eq!((e.path.as_str(), e.found), ("runDetails.builder.id", "integer"));
+        assert_eq!(
+            (e.path.as_str(), e.found),
+            ("runDetails.builder.id", "integer")
+        );
         let e = view(
             SLSA_PROVENANCE_V1,
             r#"{"buildDefinition": {"buildType": "bt"}, "runDetails": {"builder": {"id": "b"}}}"#,

@@ -296,7 +296,11 @@ impl ResourceDescriptor {
     /// assert_eq!(ResourceDescriptor::from_value(&v, "").unwrap_err().code(), "digest-value");
     /// ```
     pub fn from_value(value: &Value, path: &str) -> Result<ResourceDescriptor, StatementError> {
-        let shown = if path.is_empty() { "(descriptor)" } else { path };
+        let shown = if path.is_empty() {
+            "(descriptor)"
+        } else {
+            path
+        };
         let obj = value
             .as_object()
             .ok_or_else(|| field_type(shown, "an object", value))?;
@@ -314,10 +318,8 @@ impl ResourceDescriptor {
                     let s = v
                         .as_str()
                         .ok_or_else(|| field_type(vpath.clone(), "a string", v))?;
-                    validate_value(alg, s).map_err(|error| StatementError::DigestValue {
-                        path: vpath,
-                        error,
-                    })?;
+                    validate_value(alg, s)
+                        .map_err(|error| StatementError::DigestValue { path: vpath, error })?;
                     digest.0.insert(alg.clone(), s.to_owned());
                 }
             }
@@ -470,7 +472,9 @@ mod tests {
     const SHA: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     fn stmt(subject: &str, rest: &str) -> String {
-        format!(r#"{{"_type": "{STATEMENT_TYPE_V1}", "subject": {subject}, "predicateType": "p"{rest}}}"#)
+        format!(
+            r#"{{"_type": "{STATEMENT_TYPE_V1}", "subject": {subject}, "predicateType": "p"{rest}}}"#
+        )
     }
 
     #[test]
@@ -530,12 +534,7 @@ mod tests {
                 "field-type",
                 "predicate",
             ),
-            (
-                format!(r#"{{"digest": {d}}}"#),
-                "",
-                "field-type",
-                "subject",
-            ),
+            (format!(r#"{{"digest": {d}}}"#), "", "field-type", "subject"),
             (
                 format!(r#"[{{"digest": {{"sha256": "{}"}}}}]"#, SHA.to_uppercase()),
                 "",
