@@ -73,7 +73,7 @@ pub enum Command {
     /// Verify a layout.
     Layout(LayoutArgs),
     /// Verify an attestation (`intoto-verify attestation ...`).
-    Attestation(AttestationArgs),
+    Attestation(Box<AttestationArgs>),
 }
 
 /// Arguments of `intoto-verify attestation`.
@@ -190,7 +190,7 @@ where
         let rest = std::iter::once(std::ffi::OsString::from("intoto-verify attestation"))
             .chain(args.iter().skip(2).cloned());
         return AttestationArgs::try_parse_from(rest)
-            .map(Command::Attestation)
+            .map(|a| Command::Attestation(Box::new(a)))
             .map_err(exit);
     }
     LayoutArgs::try_parse_from(args)

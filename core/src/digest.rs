@@ -130,7 +130,7 @@ pub fn validate_value(algorithm: &str, value: &str) -> Result<(), DigestValueErr
     let ok = match encoding {
         DigestEncoding::HexBytes(bytes) => n == 2 * bytes,
         DigestEncoding::HexGit => n == 40 || n == 64,
-        DigestEncoding::HexAny => n % 2 == 0,
+        DigestEncoding::HexAny => n.is_multiple_of(2),
     };
     if ok {
         Ok(())
@@ -397,6 +397,12 @@ impl<'de> serde::Deserialize<'de> for DigestSet {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 

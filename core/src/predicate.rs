@@ -526,6 +526,12 @@ fn link_v03(r: &Reader<'_>) -> Result<LinkV03, PredicateError> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use crate::json::{self, JsonLimits};

@@ -91,11 +91,13 @@ impl Ec {
 
 const PT: &str = "application/vnd.in-toto+json";
 
+type Encoder = dyn Fn(&[u8]) -> String;
+
 fn envelope_with(
     payload_type: &str,
     payload: &[u8],
     sigs: &[(Option<&str>, Vec<u8>)],
-    b64: &dyn Fn(&[u8]) -> String,
+    b64: &Encoder,
 ) -> String {
     let sigs: Vec<J> = sigs
         .iter()
@@ -214,7 +216,7 @@ fn dsse_base64_alphabets_and_padding() {
     // padding.
     let payload = [0xfbu8, 0xff, 0xbf, 0xfe, 0x3e];
     let sig = k.sign("t", &payload);
-    let encoders: [&dyn Fn(&[u8]) -> String; 4] = [
+    let encoders: [&Encoder; 4] = [
         &|b| STANDARD.encode(b),
         &|b| STANDARD_NO_PAD.encode(b),
         &|b| URL_SAFE.encode(b),
@@ -222,7 +224,8 @@ fn dsse_base64_alphabets_and_padding() {
     ];
     for (i, enc) in encoders.iter().enumerate() {
         let env = envelope_with("t", &payload, &[(None, sig.clone())], enc);
-        let r = verify(json!({"envelope": env, "verification_keys": [k.pem()], "envelope_only": true}));
+        let r =
+            verify(json!({"envelope": env, "verification_keys": [k.pem()], "envelope_only": true}));
         assert_pass(&r);
         assert_eq!(r.envelope.unwrap().signers.len(), 1, "encoder {i}");
     }
@@ -238,28 +241,29 @@ fn dsse_keyid_is_a_hint_unless_the_key_declares_one() {
     let p = statement("v1", art_subject(), "https://example.com/p", json!({}));
     let env = envelope(PT, &p, &[(Some("some-other-name"), k.sign(PT, &p))]);
     // No keyid declared for the key: the hint does not matter.
-    assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()]})));
+    assert_pass(&verify(
+        json!({"envelope": env, "verification_keys": [k.pem()]}),
+    ));
     // The key declares the same keyid: fine.
     assert_pass(&verify(json!({"envelope": env,
         "verification_keys": [{"pem": k.pem(), "keyid": "some-other-name"}]})));
     // The key declares another keyid: it is not tried for this signature.
-    let r = verify(json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "keyid": "mine"}]}));
+    let r =
+        verify(json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "keyid": "mine"}]}));
     assert_code(&r, "envelope-signature-invalid");
     assert_eq!(r.envelope.unwrap().signatures[0].keyid_mismatch, vec![0]);
     // A signature without keyid is tried with every key.
     let env = envelope(PT, &p, &[(None, k.sign(PT, &p))]);
-    assert_pass(&verify(json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "keyid": "mine"}]})));
+    assert_pass(&verify(
+        json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "keyid": "mine"}]}),
+    ));
 }
 
 #[test]
 fn dsse_threshold_counts_unique_keys() {
     let (a, b, c) = (Ed::new(3), Ed::new(4), Ed::new(5));
     let p = statement("v1", art_subject(), "https://example.com/p", json!({}));
-    let two = envelope(
-        PT,
-        &p,
-        &[(None, a.sign(PT, &p)), (None, b.sign(PT, &p))],
-    );
+    let two = envelope(PT, &p, &[(None, a.sign(PT, &p)), (None, b.sign(PT, &p))]);
     let keys = json!([a.pem(), b.pem(), c.pem()]);
     let r = verify(json!({"envelope": two, "verification_keys": keys, "threshold": 2}));
     assert_pass(&r);
@@ -277,13 +281,16 @@ fn dsse_threshold_counts_unique_keys() {
         &p,
         &[(None, a.sign(PT, &p)), (Some("again"), a.sign(PT, &p))],
     );
-    let r = verify(json!({"envelope": twice, "verification_keys": [a.pem(), a.pem()], "threshold": 2}));
+    let r =
+        verify(json!({"envelope": twice, "verification_keys": [a.pem(), a.pem()], "threshold": 2}));
     assert_code(&r, "envelope-threshold-unmet");
     // A bad signature among good ones is skipped.
     let mut bad = b.sign(PT, &p);
     bad[0] ^= 1;
     let env = envelope(PT, &p, &[(None, bad), (None, a.sign(PT, &p))]);
-    assert_pass(&verify(json!({"envelope": env, "verification_keys": [a.pem(), b.pem()]})));
+    assert_pass(&verify(
+        json!({"envelope": env, "verification_keys": [a.pem(), b.pem()]}),
+    ));
     // An untrusted signer alone verifies nothing.
     let env = signed(&c, &p);
     assert_code(
@@ -300,7 +307,9 @@ fn dsse_ecdsa_der_and_raw_signatures() {
     assert_eq!(raw.len(), 64);
     for sig in [der, raw.clone()] {
         let env = envelope(PT, &p, &[(None, sig)]);
-        assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()], "artifact": "the artifact bytes\n"})));
+        assert_pass(&verify(
+            json!({"envelope": env, "verification_keys": [k.pem()], "artifact": "the artifact bytes\n"}),
+        ));
     }
     let mut flipped = raw;
     flipped[10] ^= 0x80;
@@ -318,21 +327,25 @@ fn dsse_unknown_envelope_fields_are_ignored() {
     let mut env: J = serde_json::from_str(&signed(&k, &p)).unwrap();
     env["extension"] = json!({"kind": "x"});
     env["signatures"][0]["extra"] = json!(1);
-    assert_pass(&verify(json!({"envelope": env.to_string(), "verification_keys": [k.pem()]})));
+    assert_pass(&verify(
+        json!({"envelope": env.to_string(), "verification_keys": [k.pem()]}),
+    ));
 }
 
 #[test]
 fn dsse_the_verified_bytes_are_the_parsed_bytes() {
     let k = Ed::new(7);
-    let p = statement("v1", art_subject(), "https://example.com/p", json!({"n": 1}));
+    let p = statement(
+        "v1",
+        art_subject(),
+        "https://example.com/p",
+        json!({"n": 1}),
+    );
     let r = verify(json!({"envelope": signed(&k, &p), "verification_keys": [k.pem()]}));
     assert_pass(&r);
     let body = serde_json::to_value(&r.statement.as_ref().unwrap().body).unwrap();
     assert_eq!(body, serde_json::from_slice::<J>(&p).unwrap());
-    assert_eq!(
-        r.envelope.unwrap().payload_sha256,
-        digest_bytes(&p).sha256
-    );
+    assert_eq!(r.envelope.unwrap().payload_sha256, digest_bytes(&p).sha256);
     // Other payload bytes under the same signature do not verify (no re-serialisation).
     let sig = k.sign(PT, &p);
     let mut other = p.clone();
@@ -343,7 +356,11 @@ fn dsse_the_verified_bytes_are_the_parsed_bytes() {
         "envelope-signature-invalid",
     );
     // The payloadType is signed too.
-    let env = envelope("application/vnd.in-toto.provenance+json", &p, &[(None, sig)]);
+    let env = envelope(
+        "application/vnd.in-toto.provenance+json",
+        &p,
+        &[(None, sig)],
+    );
     assert_code(
         &verify(json!({"envelope": env, "verification_keys": [k.pem()]})),
         "envelope-signature-invalid",
@@ -377,21 +394,29 @@ fn envelope_and_request_errors() {
         assert_code(&r, want);
         assert_eq!(r.verdict, Verdict::Error);
     }
-    let r = verify(json!({"envelope": json!({"mediaType": "x", "dsseEnvelope": {}}).to_string(), "verification_keys": [k.pem()]}));
+    let r = verify(
+        json!({"envelope": json!({"mediaType": "x", "dsseEnvelope": {}}).to_string(), "verification_keys": [k.pem()]}),
+    );
     assert!(r.failure.unwrap().message.contains("Sigstore bundle"));
     // A one-line .intoto.jsonl (trailing newline) is an envelope.
     let p = statement("v1", art_subject(), "https://example.com/p", json!({}));
-    assert_pass(&verify(json!({"envelope": format!("{}\n", signed(&k, &p)), "verification_keys": [k.pem()]})));
+    assert_pass(&verify(
+        json!({"envelope": format!("{}\n", signed(&k, &p)), "verification_keys": [k.pem()]}),
+    ));
     assert_code(
         &verify(json!({"envelope": signed(&k, &p), "verification_keys": []})),
         "verification-keys-missing",
     );
     assert_code(
-        &verify(json!({"envelope": signed(&k, &p), "verification_keys": [k.pem()], "threshold": 0})),
+        &verify(
+            json!({"envelope": signed(&k, &p), "verification_keys": [k.pem()], "threshold": 0}),
+        ),
         "request-invalid",
     );
     assert_code(
-        &verify(json!({"envelope": signed(&k, &p), "verification_keys": ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"]})),
+        &verify(
+            json!({"envelope": signed(&k, &p), "verification_keys": ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"]}),
+        ),
         "key-invalid",
     );
 }
@@ -415,16 +440,24 @@ fn statements_v01_and_v1_and_payload_types() {
         "application/vnd.in-toto.provenance+json",
     ] {
         let env = envelope(pt, &p, &[(None, k.sign(pt, &p))]);
-        assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()]})));
+        assert_pass(&verify(
+            json!({"envelope": env, "verification_keys": [k.pem()]}),
+        ));
     }
-    for pt in ["application/json", "application/vnd.in-toto+jsonx", "text/plain"] {
+    for pt in [
+        "application/json",
+        "application/vnd.in-toto+jsonx",
+        "text/plain",
+    ] {
         let env = envelope(pt, &p, &[(None, k.sign(pt, &p))]);
         let r = verify(json!({"envelope": env, "verification_keys": [k.pem()]}));
         assert_code(&r, "payload-type-unsupported");
         assert_eq!(r.verdict, Verdict::Fail);
         assert_eq!(r.failure.unwrap().actual.as_deref(), Some(pt));
         // ... unless only the envelope is asked about.
-        assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()], "envelope_only": true})));
+        assert_pass(&verify(
+            json!({"envelope": env, "verification_keys": [k.pem()], "envelope_only": true}),
+        ));
     }
 }
 
@@ -561,25 +594,36 @@ fn artifact_given_as_digests() {
         if digest.get("length").is_some() {
             // Digests (with its length) is not a digest set; its digest set is.
             let set = serde_json::to_value(d.to_digest_set()).unwrap();
-            assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": set})));
+            assert_pass(&verify(
+                json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": set}),
+            ));
             continue;
         }
-        assert_pass(&verify(json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": digest})));
+        assert_pass(&verify(
+            json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": digest}),
+        ));
     }
     for (digest, want) in [
         (json!({"sha256": sha256(b"x")}), "subject-mismatch"),
-        (json!({"md5": "d41d8cd98f00b204e9800998ecf8427e"}), "request-invalid"),
+        (
+            json!({"md5": "d41d8cd98f00b204e9800998ecf8427e"}),
+            "request-invalid",
+        ),
         (json!({"sha256": "abc"}), "request-invalid"),
         (json!({}), "request-invalid"),
         (json!("sha256"), "request-invalid"),
     ] {
         assert_code(
-            &verify(json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": digest})),
+            &verify(
+                json!({"envelope": env, "verification_keys": [k.pem()], "artifact_digest": digest}),
+            ),
             want,
         );
     }
     assert_code(
-        &verify(json!({"envelope": env, "verification_keys": [k.pem()], "artifact": "x", "artifact_digest": {"sha256": d.sha256}})),
+        &verify(
+            json!({"envelope": env, "verification_keys": [k.pem()], "artifact": "x", "artifact_digest": {"sha256": d.sha256}}),
+        ),
         "request-invalid",
     );
     // Without an artifact, nothing is bound and the report says so.
@@ -606,22 +650,59 @@ const VSA: &str = "https://slsa.dev/verification_summary/v1";
 
 #[test]
 fn policy_predicate_type() {
-    assert_pass(&with_policy(V1, provenance_v1(), json!({"predicate_type": V1})));
+    assert_pass(&with_policy(
+        V1,
+        provenance_v1(),
+        json!({"predicate_type": V1}),
+    ));
     let r = with_policy(V1, provenance_v1(), json!({"predicateType": V02}));
     assert_code(&r, "predicate-type-mismatch");
     let f = r.failure.unwrap();
-    assert_eq!((f.expected.as_deref(), f.actual.as_deref()), (Some(V02), Some(V1)));
+    assert_eq!(
+        (f.expected.as_deref(), f.actual.as_deref()),
+        (Some(V02), Some(V1))
+    );
 }
 
 #[test]
 fn policy_builder_id() {
     for (pt, pred, policy, ok) in [
-        (V1, provenance_v1(), "https://github.com/actions/runner/github-hosted", true),
-        (V1, provenance_v1(), "https://github.com/actions/runner", false),
-        (V1, provenance_v1(), "https://github.com/actions/runner/github-hosted@v2", false),
-        (V02, provenance_v02(), "https://github.com/actions/runner", true),
-        (V02, provenance_v02(), "https://github.com/actions/runner/github-hosted", true),
-        (V02, provenance_v02(), "https://github.com/actions/runner/self-hosted", false),
+        (
+            V1,
+            provenance_v1(),
+            "https://github.com/actions/runner/github-hosted",
+            true,
+        ),
+        (
+            V1,
+            provenance_v1(),
+            "https://github.com/actions/runner",
+            false,
+        ),
+        (
+            V1,
+            provenance_v1(),
+            "https://github.com/actions/runner/github-hosted@v2",
+            false,
+        ),
+        (
+            V02,
+            provenance_v02(),
+            "https://github.com/actions/runner",
+            true,
+        ),
+        (
+            V02,
+            provenance_v02(),
+            "https://github.com/actions/runner/github-hosted",
+            true,
+        ),
+        (
+            V02,
+            provenance_v02(),
+            "https://github.com/actions/runner/self-hosted",
+            false,
+        ),
         (VSA, vsa(), "https://github.com/actions/runner", false),
     ] {
         let r = with_policy(pt, pred, json!({"builder_id": policy}));
@@ -638,20 +719,80 @@ fn policy_builder_id() {
 #[test]
 fn policy_source_uri_ref_tag_branch() {
     for (pt, pred, policy, want) in [
-        (V1, provenance_v1(), json!({"source_uri": "github.com/acme/app"}), None),
-        (V1, provenance_v1(), json!({"source_uri": "https://github.com/acme/app"}), None),
-        (V1, provenance_v1(), json!({"source_uri": "github.com/acme/app2"}), Some("source-uri-mismatch")),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_uri": "github.com/acme/app"}),
+            None,
+        ),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_uri": "https://github.com/acme/app"}),
+            None,
+        ),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_uri": "github.com/acme/app2"}),
+            Some("source-uri-mismatch"),
+        ),
         (V1, provenance_v1(), json!({"source_tag": "v1.2.3"}), None),
-        (V1, provenance_v1(), json!({"source_tag": "v1.2.4"}), Some("source-tag-mismatch")),
-        (V1, provenance_v1(), json!({"source_ref": "refs/tags/v1.2.3"}), None),
-        (V1, provenance_v1(), json!({"source_ref": "refs/heads/v1.2.3"}), Some("source-ref-mismatch")),
-        (V1, provenance_v1(), json!({"source_branch": "main"}), Some("source-branch-mismatch")),
-        (V02, provenance_v02(), json!({"sourceUri": "github.com/acme/lib"}), None),
-        (V02, provenance_v02(), json!({"sourceUri": "github.com/acme/app"}), Some("source-uri-mismatch")),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_tag": "v1.2.4"}),
+            Some("source-tag-mismatch"),
+        ),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_ref": "refs/tags/v1.2.3"}),
+            None,
+        ),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_ref": "refs/heads/v1.2.3"}),
+            Some("source-ref-mismatch"),
+        ),
+        (
+            V1,
+            provenance_v1(),
+            json!({"source_branch": "main"}),
+            Some("source-branch-mismatch"),
+        ),
+        (
+            V02,
+            provenance_v02(),
+            json!({"sourceUri": "github.com/acme/lib"}),
+            None,
+        ),
+        (
+            V02,
+            provenance_v02(),
+            json!({"sourceUri": "github.com/acme/app"}),
+            Some("source-uri-mismatch"),
+        ),
         (V02, provenance_v02(), json!({"sourceBranch": "main"}), None),
-        (V02, provenance_v02(), json!({"sourceBranch": "dev"}), Some("source-branch-mismatch")),
-        (V02, provenance_v02(), json!({"sourceTag": "v1"}), Some("source-tag-mismatch")),
-        (VSA, vsa(), json!({"source_uri": "github.com/acme/app"}), Some("source-uri-mismatch")),
+        (
+            V02,
+            provenance_v02(),
+            json!({"sourceBranch": "dev"}),
+            Some("source-branch-mismatch"),
+        ),
+        (
+            V02,
+            provenance_v02(),
+            json!({"sourceTag": "v1"}),
+            Some("source-tag-mismatch"),
+        ),
+        (
+            VSA,
+            vsa(),
+            json!({"source_uri": "github.com/acme/app"}),
+            Some("source-uri-mismatch"),
+        ),
     ] {
         let r = with_policy(pt, pred, policy.clone());
         match want {
@@ -706,9 +847,17 @@ fn policy_build_type_and_external_parameters() {
             Some(".github/workflows/release.yml")
         )
     );
-    assert_pass(&with_policy(V02, provenance_v02(), json!({"external_parameters": {"level": "3"}})));
+    assert_pass(&with_policy(
+        V02,
+        provenance_v02(),
+        json!({"external_parameters": {"level": "3"}}),
+    ));
     assert_code(
-        &with_policy(V02, provenance_v02(), json!({"external_parameters": {"level": "4"}})),
+        &with_policy(
+            V02,
+            provenance_v02(),
+            json!({"external_parameters": {"level": "4"}}),
+        ),
         "external-parameter-mismatch",
     );
 }
@@ -723,12 +872,30 @@ fn policy_vsa() {
                "verified_levels": ["SLSA_BUILD_LEVEL_2", "SLSA_BUILD_LEVEL_3", "ORG_REVIEWED"]}),
     ));
     for (policy, want) in [
-        (json!({"verifierId": "https://verifier.example/v2"}), "vsa-verifier-mismatch"),
-        (json!({"resourceUri": "pkg:npm/app@1.2.4"}), "vsa-resource-uri-mismatch"),
-        (json!({"policyUri": "https://policy.example/p2"}), "vsa-policy-mismatch"),
-        (json!({"verifiedLevels": ["SLSA_BUILD_LEVEL_4"]}), "vsa-level-unmet"),
-        (json!({"verifiedLevels": ["SLSA_SOURCE_LEVEL_1"]}), "vsa-level-unmet"),
-        (json!({"verifiedLevels": ["ORG_APPROVED"]}), "vsa-level-unmet"),
+        (
+            json!({"verifierId": "https://verifier.example/v2"}),
+            "vsa-verifier-mismatch",
+        ),
+        (
+            json!({"resourceUri": "pkg:npm/app@1.2.4"}),
+            "vsa-resource-uri-mismatch",
+        ),
+        (
+            json!({"policyUri": "https://policy.example/p2"}),
+            "vsa-policy-mismatch",
+        ),
+        (
+            json!({"verifiedLevels": ["SLSA_BUILD_LEVEL_4"]}),
+            "vsa-level-unmet",
+        ),
+        (
+            json!({"verifiedLevels": ["SLSA_SOURCE_LEVEL_1"]}),
+            "vsa-level-unmet",
+        ),
+        (
+            json!({"verifiedLevels": ["ORG_APPROVED"]}),
+            "vsa-level-unmet",
+        ),
     ] {
         assert_code(&with_policy(VSA, vsa(), policy), want);
     }
@@ -739,7 +906,11 @@ fn policy_vsa() {
     assert_eq!(r.failure.unwrap().actual.as_deref(), Some("FAILED"));
     // VSA options on a provenance predicate fail.
     assert_code(
-        &with_policy(V1, provenance_v1(), json!({"verifier_id": "https://verifier.example/v1"})),
+        &with_policy(
+            V1,
+            provenance_v1(),
+            json!({"verifier_id": "https://verifier.example/v1"}),
+        ),
         "vsa-verifier-mismatch",
     );
 }
@@ -752,19 +923,36 @@ fn malformed_predicates_of_known_types() {
     assert_code(&r, "predicate-malformed");
     let f = r.failure.unwrap();
     assert_eq!(f.path.as_deref(), Some("predicate.runDetails.builder.id"));
-    assert_eq!((f.expected.as_deref(), f.actual.as_deref()), (Some("a string"), Some("integer")));
+    assert_eq!(
+        (f.expected.as_deref(), f.actual.as_deref()),
+        (Some("a string"), Some("integer"))
+    );
     let mut v = vsa();
     v.as_object_mut().unwrap().remove("resourceUri");
     assert_code(&with_policy(VSA, v, json!({})), "predicate-malformed");
     let link = "https://in-toto.io/attestation/link/v0.3";
-    assert_pass(&with_policy(link, json!({"name": "build", "command": ["make"], "materials": [{"uri": "src.tgz"}]}), json!({})));
-    assert_code(&with_policy(link, json!({"name": "build", "command": "make"}), json!({})), "predicate-malformed");
+    assert_pass(&with_policy(
+        link,
+        json!({"name": "build", "command": ["make"], "materials": [{"uri": "src.tgz"}]}),
+        json!({}),
+    ));
+    assert_code(
+        &with_policy(link, json!({"name": "build", "command": "make"}), json!({})),
+        "predicate-malformed",
+    );
     // Unknown predicate types are not interpreted; a null predicate is fine.
-    assert_pass(&with_policy("https://docs.pypi.org/attestations/publish/v1", J::Null, json!({})));
+    assert_pass(&with_policy(
+        "https://docs.pypi.org/attestations/publish/v1",
+        J::Null,
+        json!({}),
+    ));
     // A predicate-type mismatch is reported before the predicate is read.
     let mut p = provenance_v1();
     p["runDetails"] = json!(1);
-    assert_code(&with_policy(V1, p, json!({"predicate_type": VSA})), "predicate-type-mismatch");
+    assert_code(
+        &with_policy(V1, p, json!({"predicate_type": VSA})),
+        "predicate-type-mismatch",
+    );
 }
 
 #[test]
@@ -818,7 +1006,10 @@ fn request_shapes() {
         "maxDepth": 64,
     }));
     assert_pass(&r);
-    assert_eq!(r.envelope.unwrap().signers[0].declared_keyid.as_deref(), Some("k"));
+    assert_eq!(
+        r.envelope.unwrap().signers[0].declared_keyid.as_deref(),
+        Some("k")
+    );
     for bad in [
         json!({"envelope": env, "verification_keys": [k.pem()], "policy": {"builder": "x"}}),
         json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "extra": 1}]}),
@@ -828,11 +1019,15 @@ fn request_shapes() {
         assert_code(&verify(bad), "request-invalid");
     }
     assert_code(
-        &verify(json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "scheme": "rsa-9000"}]})),
+        &verify(
+            json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "scheme": "rsa-9000"}]}),
+        ),
         "request-invalid",
     );
     assert_code(
-        &verify(json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "scheme": "rsassa-pss-sha256"}]})),
+        &verify(
+            json!({"envelope": env, "verification_keys": [{"pem": k.pem(), "scheme": "rsassa-pss-sha256"}]}),
+        ),
         "key-invalid",
     );
     // A tiny size limit applies to the envelope.
@@ -862,7 +1057,9 @@ fn fill_chunk(buf: &mut [u8], base: &[u8], i: u64) {
 }
 
 fn base_chunk() -> Vec<u8> {
-    (0..1usize << 20).map(|j| ((j * 7 + 3) & 0xff) as u8).collect()
+    (0..1usize << 20)
+        .map(|j| ((j * 7 + 3) & 0xff) as u8)
+        .collect()
 }
 
 #[test]
@@ -931,7 +1128,9 @@ fn one_gib_in_constant_memory() {
         "https://example.com/p",
         json!({}),
     );
-    let r = verify(json!({"envelope": signed(&k, &p), "verification_keys": [k.pem()],
-        "artifact_digest": DigestSet::from_pairs([("sha256", d.sha256.as_str()), ("sha512", d.sha512.as_str())])}));
+    let r = verify(
+        json!({"envelope": signed(&k, &p), "verification_keys": [k.pem()],
+        "artifact_digest": DigestSet::from_pairs([("sha256", d.sha256.as_str()), ("sha512", d.sha512.as_str())])}),
+    );
     assert_pass(&r);
 }

@@ -46,8 +46,7 @@ fn read_json(p: &Path) -> J {
 }
 
 fn text(p: &Path) -> String {
-    String::from_utf8(std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .unwrap()
+    String::from_utf8(std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
 }
 
 /// What a case produced: pass, or fail with an error kind.
@@ -96,13 +95,19 @@ fn pass() -> Outcome {
 
 /// tests/conformance cases: paths relative to the case folder.
 fn run_conformance(case: &J, kinds: &J) -> Outcome {
-    let dir = root("conformance").join("cases").join(case["id"].as_str().unwrap());
+    let dir = root("conformance")
+        .join("cases")
+        .join(case["id"].as_str().unwrap());
     let inputs = &case["inputs"];
     match case["kind"].as_str().unwrap() {
         "dsse-pae" => {
             let payload = std::fs::read(dir.join(inputs["payload"].as_str().unwrap())).unwrap();
-            let expected = std::fs::read(dir.join(case["expected"]["pae"].as_str().unwrap())).unwrap();
-            let got = dsse::pae(inputs["payload_type"].as_str().unwrap().as_bytes(), &payload);
+            let expected =
+                std::fs::read(dir.join(case["expected"]["pae"].as_str().unwrap())).unwrap();
+            let got = dsse::pae(
+                inputs["payload_type"].as_str().unwrap().as_bytes(),
+                &payload,
+            );
             assert_eq!(got, expected);
             pass()
         }
@@ -192,8 +197,8 @@ fn run_attest(case: &J, kinds: &J) -> Outcome {
         }
         "slsa-policy" => {
             let p = &inputs["policy"];
-            let artifact = digest_bytes(&std::fs::read(path(&inputs["artifact"])).unwrap())
-                .to_digest_set();
+            let artifact =
+                digest_bytes(&std::fs::read(path(&inputs["artifact"])).unwrap()).to_digest_set();
             let atts = read_json(&path(&inputs["attestations"]));
             let mut outcome = pass();
             for att in atts["attestations"].as_array().unwrap() {
@@ -251,7 +256,12 @@ fn attestation_conformance_cases() {
         ),
         (
             "conformance-attest",
-            &["dsse-verify", "statement-parse", "vsa-verify", "slsa-policy"][..],
+            &[
+                "dsse-verify",
+                "statement-parse",
+                "vsa-verify",
+                "slsa-policy",
+            ][..],
         ),
     ] {
         let manifest = read_json(&root(corpus).join("manifest.json"));
@@ -280,7 +290,10 @@ fn attestation_conformance_cases() {
                         "  divergent {id}: {}",
                         d["reason"].as_str().unwrap()
                     ));
-                    (d["verdict"] == "pass", d["code"].as_str().map(str::to_owned))
+                    (
+                        d["verdict"] == "pass",
+                        d["code"].as_str().map(str::to_owned),
+                    )
                 }
                 None => {
                     if kind == "slsa-policy" {
@@ -325,7 +338,10 @@ fn attestation_conformance_cases() {
         println!("{l}");
     }
     for (id, _) in SKIPPED {
-        assert!(seen_skips.iter().any(|s| s == id), "SKIPPED names no case: {id}");
+        assert!(
+            seen_skips.iter().any(|s| s == id),
+            "SKIPPED names no case: {id}"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(divergent, differences["cases"].as_object().unwrap().len());
