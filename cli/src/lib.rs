@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod attestation;
 mod fs_links;
 mod inspect;
 mod output;
@@ -22,7 +23,7 @@ use intoto_verify::time::Timestamp;
 use intoto_verify::verify::{verify_layout, InspectionPolicy, VerifyContext, VerifyOptions};
 use std::io::Write;
 
-pub use args::{Format, LayoutArgs};
+pub use args::{AttestationArgs, Format, LayoutArgs};
 
 /// Exit code: verification passed.
 pub const EXIT_PASS: i32 = 0;
@@ -59,6 +60,7 @@ where
     };
     match parsed {
         args::Command::Layout(a) => verify_layout_command(&a, stdout, stderr),
+        args::Command::Attestation(a) => attestation::command(&a, stdout, stderr),
     }
 }
 

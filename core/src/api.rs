@@ -102,6 +102,11 @@ mod bytes {
         Ok(v.into_iter().map(|b| b.0).collect())
     }
 
+    pub fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        let v: Option<Bytes> = serde::Deserialize::deserialize(d)?;
+        Ok(v.map(|b| b.0))
+    }
+
     pub fn map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
@@ -196,4 +201,237 @@ pub fn verify_layout_request(req: &LayoutRequest) -> Report {
     };
     let mut inspections = req.inspections.clone();
     verify_layout(&req.layout, &ctx, &mut inspections)
+}
+
+// ---------------------------------------------------------------------------------------
+// Attestations
+// ---------------------------------------------------------------------------------------
+
+use crate::attestation::{verify_attestation, AttestationOptions, TrustedKey};
+use crate::digest::{DigestSet, Hasher};
+use crate::keys::Scheme;
+use crate::policy::Policy;
+use crate::report::AttestationReport;
+
+/// A verification key for an attestation: a PEM public key (SubjectPublicKeyInfo), and
+/// optionally the scheme to verify with (securesystemslib name, e.g.
+/// `rsa-pkcs1v15-sha256`; default: the key type's default) and the keyid the key is
+/// known by (a signature with a different keyid hint is then not tried with it).
+///
+/// It deserialises from a PEM string (or bytes) or from `{"pem", "scheme"?, "keyid"?}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerificationKey {
+    /// The PEM text.
+    pub pem: Vec<u8>,
+    /// The scheme, if not the key type's default.
+    pub scheme: Option<String>,
+    /// The keyid the key is known by.
+    pub keyid: Option<String>,
+}
+
+impl From<Vec<u8>> for VerificationKey {
+    fn from(pem: Vec<u8>) -> VerificationKey {
+        VerificationKey {
+            pem,
+            ..Default::default()
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = VerificationKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PEM public key (text or bytes) or {\"pem\", \"scheme\", \"keyid\"}")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<VerificationKey, E> {
+                Ok(v.as_bytes().to_vec().into())
+            }
+            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<VerificationKey, E> {
+                Ok(v.to_vec().into())
+            }
+            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<VerificationKey, E> {
+                Ok(v.into())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<VerificationKey, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(out.into())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<VerificationKey, A::Error> {
+                let mut key = VerificationKey::default();
+                let mut has_pem = false;
+                while let Some(field) = m.next_key::<String>()? {
+                    match field.as_str() {
+                        "pem" => {
+                            key.pem = m.next_value::<bytes::Bytes>()?.0;
+                            has_pem = true;
+                        }
+                        "scheme" => key.scheme = m.next_value()?,
+                        "keyid" | "keyId" => key.keyid = m.next_value()?,
+                        other => {
+                            return Err(A::Error::unknown_field(other, &["pem", "scheme", "keyid"]))
+                        }
+                    }
+                }
+                if !has_pem {
+                    return Err(A::Error::missing_field("pem"));
+                }
+                Ok(key)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Everything needed to verify an attestation, as plain data (the same conventions as
+/// [`LayoutRequest`]: snake_case with camelCase aliases, bytes as text or bytes, unknown
+/// fields rejected).
+///
+/// Give the artifact as `artifact` (its bytes, for small artifacts) or as
+/// `artifact_digest` (a map `{"sha256": "…"}`, a list of `ALG:VALUE`, or one
+/// `ALG:VALUE`; for large artifacts digest them with [`Hasher`] and pass
+/// [`crate::digest::Digests`] here), not both. Without either, the subjects are not bound
+/// to anything (the report warns).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttestationRequest {
+    /// The DSSE envelope's bytes (JSON; a one-line `.intoto.jsonl` works too).
+    #[serde(deserialize_with = "bytes::one")]
+    pub envelope: Vec<u8>,
+    /// The trusted keys.
+    #[serde(default, alias = "verificationKeys")]
+    pub verification_keys: Vec<VerificationKey>,
+    /// Distinct trusted keys that must have signed (default 1).
+    #[serde(default)]
+    pub threshold: Option<usize>,
+    /// The artifact's bytes.
+    #[serde(default, deserialize_with = "bytes::opt")]
+    pub artifact: Option<Vec<u8>>,
+    /// The artifact's digests.
+    #[serde(default, alias = "artifactDigest")]
+    pub artifact_digest: Option<DigestSet>,
+    /// What the Statement must say.
+    #[serde(default)]
+    pub policy: Policy,
+    /// Verify the envelope's signatures only (any payload; no Statement, subject or
+    /// policy check).
+    #[serde(default, alias = "envelopeOnly")]
+    pub envelope_only: bool,
+    /// Largest accepted envelope or Statement, in bytes (default: 256 MiB).
+    #[serde(default, alias = "maxBytes")]
+    pub max_bytes: Option<usize>,
+    /// Deepest accepted JSON nesting (default: 128).
+    #[serde(default, alias = "maxDepth")]
+    pub max_depth: Option<usize>,
+}
+
+/// Verifies an attestation request given as JSON text. A request that does not parse
+/// gives a report with verdict `error` and code `request-invalid`.
+///
+/// ```
+/// let report = intoto_verify::api::verify_attestation_json(r#"{"envelope": "{}", "bogus": 1}"#);
+/// assert_eq!(report.failure.unwrap().code.as_str(), "request-invalid");
+/// ```
+pub fn verify_attestation_json(request: &str) -> AttestationReport {
+    match serde_json::from_str::<AttestationRequest>(request) {
+        Ok(req) => verify_attestation_request(&req),
+        Err(e) => AttestationReport::error(Failure::new(
+            FailureCode::RequestInvalid,
+            format!("the request is not valid: {e}"),
+        )),
+    }
+}
+
+fn request_error(path: &str, message: String) -> AttestationReport {
+    let mut f = Failure::new(FailureCode::RequestInvalid, message);
+    f.path = Some(path.to_owned());
+    AttestationReport::error(f)
+}
+
+/// Verifies an attestation request (see [`crate::attestation`] for the order of checks).
+///
+/// ```
+/// use intoto_verify::api::{verify_attestation_request, AttestationRequest};
+/// let report = verify_attestation_request(&AttestationRequest {
+///     envelope: b"{}".to_vec(),
+///     verification_keys: vec![b"not a key".to_vec().into()],
+///     ..Default::default()
+/// });
+/// assert_eq!(report.failure.unwrap().code.as_str(), "key-invalid");
+/// ```
+pub fn verify_attestation_request(req: &AttestationRequest) -> AttestationReport {
+    let mut keys = Vec::with_capacity(req.verification_keys.len());
+    for (i, k) in req.verification_keys.iter().enumerate() {
+        let loaded = match &k.scheme {
+            None => PublicKey::from_pem(&k.pem),
+            Some(name) => match Scheme::parse(name) {
+                Some(scheme) => PublicKey::from_pem_with_scheme(&k.pem, scheme),
+                None => {
+                    return request_error(
+                        &format!("verification_keys[{i}].scheme"),
+                        format!("verification key {i}: unknown scheme {name:?}"),
+                    )
+                }
+            },
+        };
+        match loaded {
+            Ok(key) => keys.push(TrustedKey {
+                key,
+                keyid: k.keyid.clone().filter(|s| !s.is_empty()),
+            }),
+            Err(e) => {
+                let mut f = Failure::new(
+                    FailureCode::KeyInvalid,
+                    format!("verification key {i} cannot be loaded: {e}"),
+                );
+                f.path = Some(format!("verification_keys[{i}]"));
+                return AttestationReport::error(f);
+            }
+        }
+    }
+    let artifact = match (&req.artifact, &req.artifact_digest) {
+        (Some(_), Some(_)) => {
+            return request_error(
+                "artifact",
+                "give the artifact or its digest, not both".into(),
+            )
+        }
+        (Some(bytes), None) => {
+            let mut h = Hasher::new();
+            h.update(bytes);
+            Some(h.finalize().to_digest_set())
+        }
+        (None, Some(set)) => match set.checked() {
+            Ok(s) if s.is_empty() => {
+                return request_error("artifact_digest", "the artifact digest set is empty".into())
+            }
+            Ok(s) => Some(s),
+            Err(e) => return request_error("artifact_digest", e),
+        },
+        (None, None) => None,
+    };
+    let mut options = AttestationOptions {
+        threshold: req.threshold.unwrap_or(1),
+        envelope_only: req.envelope_only,
+        ..AttestationOptions::default()
+    };
+    if let Some(b) = req.max_bytes {
+        options.json.max_bytes = b;
+    }
+    if let Some(d) = req.max_depth {
+        options.json.max_depth = d;
+    }
+    verify_attestation(
+        &req.envelope,
+        &keys,
+        artifact.as_ref(),
+        &req.policy,
+        &options,
+    )
 }

@@ -19,7 +19,12 @@
 //! * [`time`]: timestamps (the caller passes "now");
 //! * [`verify`]: layout verification, in the reference's order;
 //! * [`report`]: the report and its stable failure codes;
-//! * [`api`]: one plain-data request in, one report out (what bindings call).
+//! * [`api`]: one plain-data request in, one report out (what bindings call);
+//! * [`digest`]: streaming SHA-256/384/512 of artifacts, digest sets and their matching;
+//! * [`statement`]: in-toto attestation Statements (v0.1, v1) and ResourceDescriptors;
+//! * [`predicate`]: typed SLSA provenance v0.2 / v1, VSA v1 and link v0.3 predicates;
+//! * [`policy`]: the checks a Statement must pass (builder, source, VSA, ...);
+//! * [`attestation`]: attestation verification, from envelope to policy.
 //!
 //! ```
 //! use intoto_verify::api::{verify_layout_request, LayoutRequest};
@@ -35,7 +40,9 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod attestation;
 pub mod canonical;
+pub mod digest;
 pub mod dsse;
 pub mod json;
 pub mod keys;
@@ -43,8 +50,11 @@ pub mod metadata;
 pub mod model;
 pub mod params;
 pub mod pattern;
+pub mod policy;
+pub mod predicate;
 pub mod report;
 pub mod rules;
 pub mod signature;
+pub mod statement;
 pub mod time;
 pub mod verify;

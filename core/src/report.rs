@@ -67,6 +67,48 @@ pub enum FailureCode {
     InspectionFailed,
     /// No result was available for an inspection.
     InspectionResultMissing,
+    /// The DSSE envelope is not JSON, not an envelope, or carries no signature. (error)
+    EnvelopeMalformed,
+    /// No verification keys were given for an attestation. (error)
+    VerificationKeysMissing,
+    /// No trusted key verified any signature of the envelope.
+    EnvelopeSignatureInvalid,
+    /// Fewer distinct trusted keys than the threshold verified the envelope.
+    EnvelopeThresholdUnmet,
+    /// The envelope's payloadType does not announce an in-toto Statement.
+    PayloadTypeUnsupported,
+    /// The verified payload is not a valid in-toto Statement. (error)
+    StatementMalformed,
+    /// The predicate does not fit the schema of its predicateType. (error)
+    PredicateMalformed,
+    /// An artifact was given and no Statement subject matches its digest.
+    SubjectMismatch,
+    /// The predicateType is not the expected one.
+    PredicateTypeMismatch,
+    /// The provenance's builder id is not the expected one.
+    BuilderIdMismatch,
+    /// The provenance's build type is not the expected one.
+    BuildTypeMismatch,
+    /// The provenance's source repository is not the expected one.
+    SourceUriMismatch,
+    /// The provenance's source ref is not the expected one.
+    SourceRefMismatch,
+    /// The provenance's source tag is not the expected one.
+    SourceTagMismatch,
+    /// The provenance's source branch is not the expected one.
+    SourceBranchMismatch,
+    /// An external parameter of the provenance does not have the expected value.
+    ExternalParameterMismatch,
+    /// The VSA's verifier id is not the expected one.
+    VsaVerifierMismatch,
+    /// The VSA's resource URI is not the expected one.
+    VsaResourceUriMismatch,
+    /// The VSA's policy URI is not the expected one.
+    VsaPolicyMismatch,
+    /// The VSA's verificationResult is not `PASSED`.
+    VsaResultNotPassed,
+    /// The VSA does not attest an expected level.
+    VsaLevelUnmet,
 }
 
 impl FailureCode {
@@ -93,6 +135,27 @@ impl FailureCode {
             FailureCode::RulePatternInvalid => "rule-pattern-invalid",
             FailureCode::InspectionFailed => "inspection-failed",
             FailureCode::InspectionResultMissing => "inspection-result-missing",
+            FailureCode::EnvelopeMalformed => "envelope-malformed",
+            FailureCode::VerificationKeysMissing => "verification-keys-missing",
+            FailureCode::EnvelopeSignatureInvalid => "envelope-signature-invalid",
+            FailureCode::EnvelopeThresholdUnmet => "envelope-threshold-unmet",
+            FailureCode::PayloadTypeUnsupported => "payload-type-unsupported",
+            FailureCode::StatementMalformed => "statement-malformed",
+            FailureCode::PredicateMalformed => "predicate-malformed",
+            FailureCode::SubjectMismatch => "subject-mismatch",
+            FailureCode::PredicateTypeMismatch => "predicate-type-mismatch",
+            FailureCode::BuilderIdMismatch => "builder-id-mismatch",
+            FailureCode::BuildTypeMismatch => "build-type-mismatch",
+            FailureCode::SourceUriMismatch => "source-uri-mismatch",
+            FailureCode::SourceRefMismatch => "source-ref-mismatch",
+            FailureCode::SourceTagMismatch => "source-tag-mismatch",
+            FailureCode::SourceBranchMismatch => "source-branch-mismatch",
+            FailureCode::ExternalParameterMismatch => "external-parameter-mismatch",
+            FailureCode::VsaVerifierMismatch => "vsa-verifier-mismatch",
+            FailureCode::VsaResourceUriMismatch => "vsa-resource-uri-mismatch",
+            FailureCode::VsaPolicyMismatch => "vsa-policy-mismatch",
+            FailureCode::VsaResultNotPassed => "vsa-result-not-passed",
+            FailureCode::VsaLevelUnmet => "vsa-level-unmet",
         }
     }
 
@@ -104,6 +167,10 @@ impl FailureCode {
                 | FailureCode::LayoutKeysMissing
                 | FailureCode::KeyInvalid
                 | FailureCode::RequestInvalid
+                | FailureCode::EnvelopeMalformed
+                | FailureCode::VerificationKeysMissing
+                | FailureCode::StatementMalformed
+                | FailureCode::PredicateMalformed
         )
     }
 }
@@ -148,6 +215,12 @@ pub struct Failure {
     /// For sublayout failures, the sublayout's own failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Box<Failure>>,
+    /// For attestation checks, the value required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// For attestation checks, the value found (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
 }
 
 impl Failure {
@@ -165,6 +238,8 @@ impl Failure {
             keyid: None,
             path: None,
             cause: None,
+            expected: None,
+            actual: None,
         }
     }
 }
@@ -308,6 +383,189 @@ impl Report {
             inspections: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// Whether the verdict is pass.
+    pub fn passed(&self) -> bool {
+        self.verdict == Verdict::Pass
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!("{{\"verdict\":\"error\",\"failure\":{{\"message\":\"{e}\"}}}}")
+        })
+    }
+
+    /// The report as indented JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| self.to_json())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Attestations (see `crate::attestation` and docs/attestations.md)
+// ---------------------------------------------------------------------------------------
+
+/// One signature of an attestation's envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvelopeSignatureReport {
+    /// Index in the envelope's `signatures`.
+    pub index: usize,
+    /// The signature's keyid hint, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyid: Option<String>,
+    /// Indices of the verification keys that verified it.
+    pub verified_by: Vec<usize>,
+    /// Indices of the verification keys not tried because their declared keyid differs
+    /// from the signature's keyid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keyid_mismatch: Vec<usize>,
+}
+
+/// A distinct trusted key that signed the envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signer {
+    /// Index of the (first) verification key with this key material.
+    pub key_index: usize,
+    /// The key's securesystemslib keyid.
+    pub keyid: String,
+    /// The keyid the caller declared for the key, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_keyid: Option<String>,
+    /// SHA-256 of the key's SubjectPublicKeyInfo, hex.
+    pub fingerprint: String,
+}
+
+/// What is known about the envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvelopeReport {
+    /// `payloadType`.
+    pub payload_type: String,
+    /// SHA-256 of the verified payload bytes, hex.
+    pub payload_sha256: String,
+    /// Distinct trusted keys required.
+    pub threshold: usize,
+    /// One entry per signature.
+    pub signatures: Vec<EnvelopeSignatureReport>,
+    /// The distinct trusted keys that verified a signature.
+    pub signers: Vec<Signer>,
+}
+
+/// The verified Statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementReport {
+    /// `v1` or `v0.1`.
+    pub version: crate::statement::StatementVersion,
+    /// `predicateType`.
+    pub predicate_type: String,
+    /// The Statement as parsed from the verified payload bytes.
+    pub body: crate::json::Value,
+}
+
+/// A Statement subject that matches the artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedSubject {
+    /// Index in the Statement's `subject`.
+    pub index: usize,
+    /// The subject's `name`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The algorithms whose values agree with the artifact's.
+    pub algorithms: Vec<String>,
+}
+
+/// One policy check and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyCheck {
+    /// What was checked (`builder-id`, `source-uri`, `vsa-verified-level`, ...).
+    pub check: &'static str,
+    /// The failure code this check raises when it does not pass.
+    pub code: FailureCode,
+    /// Whether it passed.
+    pub passed: bool,
+    /// The value required.
+    pub expected: String,
+    /// The value found, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// Where in the Statement the value was read (`predicate.runDetails.builder.id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For a person.
+    pub message: String,
+}
+
+impl PolicyCheck {
+    /// The check as a [`Failure`] (code, message, expected, actual, path).
+    pub fn to_failure(&self) -> Failure {
+        let mut f = Failure::new(self.code, self.message.clone());
+        f.expected = Some(self.expected.clone());
+        f.actual = self.actual.clone();
+        f.path = self.path.clone();
+        f
+    }
+}
+
+/// The answer for one attestation: the same shape as [`Report`] (`verdict`, `failure`,
+/// `warnings`) with the attestation's parts instead of the layout's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttestationReport {
+    /// `pass`, `fail` or `error`.
+    pub verdict: Verdict,
+    /// Why it did not pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+    /// The envelope and who signed it, once parsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<EnvelopeReport>,
+    /// The Statement, once its signatures verified and it parsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementReport>,
+    /// The artifact digests the subjects were matched against, when an artifact was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<crate::digest::DigestSet>,
+    /// The subjects that match the artifact.
+    pub matched_subjects: Vec<MatchedSubject>,
+    /// The policy checks performed, in order.
+    pub checks: Vec<PolicyCheck>,
+    /// Non-fatal observations.
+    pub warnings: Vec<Warning>,
+}
+
+impl AttestationReport {
+    /// A report with nothing decided yet (verdict pass, nothing filled in).
+    pub fn empty() -> AttestationReport {
+        AttestationReport {
+            verdict: Verdict::Pass,
+            failure: None,
+            envelope: None,
+            statement: None,
+            artifact: None,
+            matched_subjects: Vec::new(),
+            checks: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A report for a request that could not be evaluated at all.
+    pub fn error(failure: Failure) -> AttestationReport {
+        AttestationReport {
+            verdict: Verdict::Error,
+            failure: Some(failure),
+            ..AttestationReport::empty()
+        }
+    }
+
+    /// Ends the report with `failure`: verdict `error` or `fail` by its code.
+    pub fn with_failure(mut self, failure: Failure) -> AttestationReport {
+        self.verdict = if failure.code.is_error() {
+            Verdict::Error
+        } else {
+            Verdict::Fail
+        };
+        self.failure = Some(failure);
+        self
     }
 
     /// Whether the verdict is pass.
