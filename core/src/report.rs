@@ -112,6 +112,56 @@ pub enum FailureCode {
 }
 
 impl FailureCode {
+    /// Every failure code, in declaration order (for bindings and documentation tests).
+    ///
+    /// ```
+    /// use intoto_verify::report::FailureCode;
+    /// assert!(FailureCode::ALL.iter().any(|c| c.as_str() == "layout-expired"));
+    /// ```
+    pub const ALL: &'static [FailureCode] = &[
+        FailureCode::LayoutMalformed,
+        FailureCode::LayoutKeysMissing,
+        FailureCode::KeyInvalid,
+        FailureCode::RequestInvalid,
+        FailureCode::LayoutSignatureMissing,
+        FailureCode::LayoutSignatureInvalid,
+        FailureCode::LayoutExpired,
+        FailureCode::ParameterMissing,
+        FailureCode::ParameterInvalid,
+        FailureCode::LinkMissing,
+        FailureCode::ThresholdUnmet,
+        FailureCode::ThresholdLinksDisagree,
+        FailureCode::SublayoutFailed,
+        FailureCode::SublayoutTooDeep,
+        FailureCode::ArtifactNameUnsafe,
+        FailureCode::RuleDisallowed,
+        FailureCode::RuleRequiredMissing,
+        FailureCode::RulePatternInvalid,
+        FailureCode::InspectionFailed,
+        FailureCode::InspectionResultMissing,
+        FailureCode::EnvelopeMalformed,
+        FailureCode::VerificationKeysMissing,
+        FailureCode::EnvelopeSignatureInvalid,
+        FailureCode::EnvelopeThresholdUnmet,
+        FailureCode::PayloadTypeUnsupported,
+        FailureCode::StatementMalformed,
+        FailureCode::PredicateMalformed,
+        FailureCode::SubjectMismatch,
+        FailureCode::PredicateTypeMismatch,
+        FailureCode::BuilderIdMismatch,
+        FailureCode::BuildTypeMismatch,
+        FailureCode::SourceUriMismatch,
+        FailureCode::SourceRefMismatch,
+        FailureCode::SourceTagMismatch,
+        FailureCode::SourceBranchMismatch,
+        FailureCode::ExternalParameterMismatch,
+        FailureCode::VsaVerifierMismatch,
+        FailureCode::VsaResourceUriMismatch,
+        FailureCode::VsaPolicyMismatch,
+        FailureCode::VsaResultNotPassed,
+        FailureCode::VsaLevelUnmet,
+    ];
+
     /// The code as it appears in JSON (`"layout-expired"`).
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -583,5 +633,27 @@ impl AttestationReport {
     /// The report as indented JSON.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| self.to_json())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_and_documented() {
+        let names: Vec<&str> = FailureCode::ALL.iter().map(FailureCode::as_str).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "duplicate code");
+        let schema = include_str!("../../docs/report-schema.md");
+        let attest = include_str!("../../docs/attestations.md");
+        for n in names {
+            assert!(
+                schema.contains(&format!("`{n}`")) || attest.contains(&format!("`{n}`")),
+                "{n} is not documented in docs/report-schema.md or docs/attestations.md"
+            );
+        }
     }
 }
