@@ -19,6 +19,7 @@
 //! * [`time`]: timestamps (the caller passes "now");
 //! * [`verify`]: layout verification, in the reference's order;
 //! * [`report`]: the report and its stable failure codes;
+//! * [`host`]: host-language values, read into requests the same way by every binding;
 //! * [`api`]: one plain-data request in, one report out (what bindings call);
 //! * [`digest`]: streaming SHA-256/384/512 of artifacts, digest sets and their matching;
 //! * [`statement`]: in-toto attestation Statements (v0.1, v1) and ResourceDescriptors;
@@ -44,6 +45,7 @@ pub mod attestation;
 pub mod canonical;
 pub mod digest;
 pub mod dsse;
+pub mod host;
 pub mod json;
 pub mod keys;
 pub mod metadata;
