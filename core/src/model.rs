@@ -448,9 +448,8 @@ impl Layout {
 /// Takes the artifact map `key` out of `map`, moving its strings (links can hold hundreds
 /// of thousands of artifacts: no copies, and error paths are only built on error).
 fn take_artifacts(map: &mut Map, key: &str) -> Result<Artifacts, ModelError> {
-    let mut out = Artifacts::new();
     let entries = match map.remove(key) {
-        None => return Ok(out),
+        None => return Ok(Artifacts::new()),
         Some(Value::Object(m)) => m,
         Some(other) => {
             return Err(ModelError::WrongType {
@@ -460,38 +459,34 @@ fn take_artifacts(map: &mut Map, key: &str) -> Result<Artifacts, ModelError> {
             })
         }
     };
-    for (name, dv) in entries {
-        let Value::Object(dm) = dv else {
-            return Err(ModelError::WrongType {
-                path: format!("{key}[{name:?}]"),
-                expected: "an object of digests",
-                found: dv.type_name(),
-            });
-        };
-        let mut digests = DigestSet::new();
-        for (alg, hv) in dm {
-            match hv {
-                Value::String(hex) if is_hex(&hex) => {
-                    digests.insert(alg, hex);
-                }
-                Value::String(_) => {
-                    return Err(ModelError::InvalidValue {
+    entries
+        .into_iter()
+        .map(|(name, dv)| {
+            let Value::Object(dm) = dv else {
+                return Err(ModelError::WrongType {
+                    path: format!("{key}[{name:?}]"),
+                    expected: "an object of digests",
+                    found: dv.type_name(),
+                });
+            };
+            let digests = dm
+                .into_iter()
+                .map(|(alg, hv)| match hv {
+                    Value::String(hex) if is_hex(&hex) => Ok((alg, hex)),
+                    Value::String(_) => Err(ModelError::InvalidValue {
                         path: format!("{key}[{name:?}].{alg}"),
                         reason: "a digest must be a hex string".into(),
-                    })
-                }
-                other => {
-                    return Err(ModelError::WrongType {
+                    }),
+                    other => Err(ModelError::WrongType {
                         path: format!("{key}[{name:?}].{alg}"),
                         expected: "a string",
                         found: other.type_name(),
-                    })
-                }
-            }
-        }
-        out.insert(name, digests);
-    }
-    Ok(out)
+                    }),
+                })
+                .collect::<Result<DigestSet, ModelError>>()?;
+            Ok((name, digests))
+        })
+        .collect()
 }
 
 impl Link {
