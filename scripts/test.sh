@@ -29,6 +29,10 @@ section "Node binding: addon build, index.d.ts drift, tsc, node:test"
 section "WASM binding: package build, tsc, Node runner, Chromium runner"
 ./bindings-wasm/test.sh
 
+section "examples: Python release tool, npm install hook (good and tampered packages)"
+./examples/python/test.sh
+./examples/npm-hook/test.sh
+
 section "reference implementation (in-toto 3.1.0) for differential tests"
 venv=$(./scripts/setup-reference.sh | tail -n 1)
 
