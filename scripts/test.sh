@@ -18,7 +18,8 @@ section "Rust: core and CLI (unit, conformance, golden vectors, doc tests)"
 cargo test --workspace
 
 section "demo: ./scripts/demo.sh"
-./scripts/demo.sh -q
+./scripts/demo.sh --format json > target/demo-report.json
+grep -q '"verdict": "pass"' target/demo-report.json && echo "demo: verdict pass"
 
 section "Python binding: wheel, stubtest, mypy, pytest"
 ./bindings-python/test.sh
