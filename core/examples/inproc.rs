@@ -1,4 +1,4 @@
-//! Times `verify_layout` in-process on a chain made by `../shared/bench/gen_chain.py`
+//! Times `verify_layout` in-process on a chain made by `bench/gen_chain.py`
 //! (files read once, outside the timing), the counterpart of the reference's
 //! `inproc_verify.py`.
 //!

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the regression vectors of tests/regression with in-toto 3.1.0.
 
-    /work/refvenv/bin/python tests/regression/make_vectors.py
+    "$(scripts/setup-reference.sh)/bin/python" tests/regression/make_vectors.py
 
 Every vector is a small signed supply chain (layout, public keys, links) built with the
 in-toto 3.1.0 API (Layout/Step/Inspection/Link, Metablock/Envelope, securesystemslib
