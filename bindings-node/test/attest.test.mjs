@@ -309,3 +309,14 @@ test('the documented CLI example is the same verification (bin, attestation subc
   assert.deepEqual(cli, lib)
 })
 
+
+test('ESM named imports see every export of the package entry', { skip: impl.name !== 'node' && 'the package entry is the addon\'s' }, async () => {
+  const { pathToFileURL } = await import('node:url')
+  const esm = await import(pathToFileURL(path.join(packageDir, 'index.js')).href)
+  const names = ['verifyLayout', 'verifyLayoutAsync', 'verifyAttestation', 'verifyAttestationAsync', 'assertVerified', 'failureCodes', 'Hasher', 'runCli', 'digestFile', 'digestStream']
+  for (const name of names) assert.equal(typeof esm[name], 'function', name)
+  // index.js exports exactly these (and binding.js nothing the entry forgets).
+  const { createRequire } = await import('node:module')
+  const binding = createRequire(import.meta.url)(path.join(packageDir, 'binding.js'))
+  for (const name of Object.keys(binding).filter((n) => !n.startsWith('__'))) assert.ok(names.includes(name), `index.js does not export ${name}`)
+})
