@@ -14,10 +14,10 @@ use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Uint8ArraySlic
 use napi::{JsDate, JsValue, ValueType};
 use std::collections::BTreeMap;
 
-type R<T> = Result<T, Problem>;
+pub(crate) type R<T> = Result<T, Problem>;
 
 /// A property: its name in JavaScript and the snake_case alias the core's JSON request uses.
-type Field = (&'static str, Option<&'static str>);
+pub(crate) type Field = (&'static str, Option<&'static str>);
 
 const REQUEST_FIELDS: &[Field] = &[
     ("layout", None),
@@ -46,7 +46,7 @@ pub struct VerifyOptions {
     pub throw_on_failure: bool,
 }
 
-fn type_error(path: &str, expected: &str, got: &Unknown<'_>) -> Problem {
+pub(crate) fn type_error(path: &str, expected: &str, got: &Unknown<'_>) -> Problem {
     Problem::Arg(ArgError::Type(format!(
         "{path} must be {expected}, got {}",
         type_name(got)
@@ -54,7 +54,7 @@ fn type_error(path: &str, expected: &str, got: &Unknown<'_>) -> Problem {
 }
 
 /// A quoted property name for a path (`['a.link']`).
-fn key_path(path: &str, key: &str) -> String {
+pub(crate) fn key_path(path: &str, key: &str) -> String {
     format!("{path}[{}]", serde_json_string(key))
 }
 
@@ -74,7 +74,11 @@ fn serde_json_string(s: &str) -> String {
 }
 
 /// `value` as a plain object (not an array, typed array, `Date` or `null`).
-fn plain_object<'env>(value: Unknown<'env>, path: &str, expected: &str) -> R<Object<'env>> {
+pub(crate) fn plain_object<'env>(
+    value: Unknown<'env>,
+    path: &str,
+    expected: &str,
+) -> R<Object<'env>> {
     if value.get_type()? != ValueType::Object
         || value.is_array()?
         || value.is_typedarray()?
@@ -87,7 +91,7 @@ fn plain_object<'env>(value: Unknown<'env>, path: &str, expected: &str) -> R<Obj
 }
 
 /// Rejects properties not in `fields`.
-fn check_keys(obj: &Object<'_>, path: &str, fields: &[Field]) -> R<()> {
+pub(crate) fn check_keys(obj: &Object<'_>, path: &str, fields: &[Field]) -> R<()> {
     for key in Object::keys(obj)? {
         if !fields
             .iter()
@@ -105,7 +109,11 @@ fn check_keys(obj: &Object<'_>, path: &str, fields: &[Field]) -> R<()> {
 }
 
 /// The value of `field` (or its alias) with its path; `None` when it is `undefined` or `null`.
-fn get<'env>(obj: &Object<'env>, path: &str, field: Field) -> R<Option<(Unknown<'env>, String)>> {
+pub(crate) fn get<'env>(
+    obj: &Object<'env>,
+    path: &str,
+    field: Field,
+) -> R<Option<(Unknown<'env>, String)>> {
     let (name, alias) = field;
     let mut found = None;
     for n in std::iter::once(name).chain(alias) {
@@ -125,7 +133,7 @@ fn get<'env>(obj: &Object<'env>, path: &str, field: Field) -> R<Option<(Unknown<
 }
 
 /// A byte string: a `Buffer`, a `Uint8Array` or a string (taken as UTF-8).
-fn bytes(value: Unknown<'_>, path: &str) -> R<Vec<u8>> {
+pub(crate) fn bytes(value: Unknown<'_>, path: &str) -> R<Vec<u8>> {
     const EXPECTED: &str = "a Buffer, a Uint8Array or a string";
     match value.get_type()? {
         ValueType::String => Ok(String::from_unknown(value)?.into_bytes()),
@@ -137,14 +145,14 @@ fn bytes(value: Unknown<'_>, path: &str) -> R<Vec<u8>> {
     }
 }
 
-fn string(value: Unknown<'_>, path: &str) -> R<String> {
+pub(crate) fn string(value: Unknown<'_>, path: &str) -> R<String> {
     if value.get_type()? != ValueType::String {
         return Err(type_error(path, "a string", &value));
     }
     Ok(String::from_unknown(value)?)
 }
 
-fn boolean(value: Unknown<'_>, path: &str) -> R<bool> {
+pub(crate) fn boolean(value: Unknown<'_>, path: &str) -> R<bool> {
     if value.get_type()? != ValueType::Boolean {
         return Err(type_error(path, "a boolean", &value));
     }
@@ -152,7 +160,7 @@ fn boolean(value: Unknown<'_>, path: &str) -> R<bool> {
 }
 
 /// An integer number in `min..=max` (both within ±2^53, where numbers are exact).
-fn integer(value: Unknown<'_>, path: &str, min: f64, max: f64) -> R<f64> {
+pub(crate) fn integer(value: Unknown<'_>, path: &str, min: f64, max: f64) -> R<f64> {
     if value.get_type()? != ValueType::Number {
         return Err(type_error(path, "a number", &value));
     }
@@ -166,15 +174,15 @@ fn integer(value: Unknown<'_>, path: &str, min: f64, max: f64) -> R<f64> {
     Ok(x)
 }
 
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-fn size(value: Unknown<'_>, path: &str) -> R<usize> {
+pub(crate) fn size(value: Unknown<'_>, path: &str) -> R<usize> {
     let max = MAX_SAFE_INTEGER.min(usize::MAX as f64);
     Ok(integer(value, path, 0.0, max)? as usize)
 }
 
 /// An array of elements converted by `each`.
-fn list<'env, T>(
+pub(crate) fn list<'env, T>(
     value: Unknown<'env>,
     path: &str,
     expected: &str,
@@ -194,7 +202,7 @@ fn list<'env, T>(
 }
 
 /// A record (plain object) of values converted by `each`.
-fn record<'env, T>(
+pub(crate) fn record<'env, T>(
     value: Unknown<'env>,
     path: &str,
     expected: &str,
@@ -210,7 +218,7 @@ fn record<'env, T>(
     Ok(out)
 }
 
-fn string_record(value: Unknown<'_>, path: &str) -> R<BTreeMap<String, String>> {
+pub(crate) fn string_record(value: Unknown<'_>, path: &str) -> R<BTreeMap<String, String>> {
     record(value, path, "an object of strings", string)
 }
 

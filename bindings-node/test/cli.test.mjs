@@ -3,38 +3,26 @@
 // `layout-verify` case of the shared suite, inspections included (the library runners
 // skip those: here they really run, in a scratch copy of the case).
 
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { loadImpl, packageDir, repoRoot } from './impl.mjs'
 import { layoutCases, caseDir, checkReport, differences, expectedKinds } from './suite.mjs'
+import { runBin, layoutArgs, scratchDir } from './bin.mjs'
 
 const impl = await loadImpl()
 const noBin = !impl.binPath && `${impl.name} has no bin`
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'intoto-verify-node-'))
-after(() => fs.rmSync(scratch, { recursive: true, force: true }))
+const scratch = scratchDir('intoto-verify-node-')
 
 const rustBin = path.join(process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target'), 'release', 'intoto-verify')
 const noRustBin = !fs.existsSync(rustBin) && `no Rust binary at ${rustBin} (cargo build --release -p intoto-verify-cli)`
 
 /** Runs the bin (or `exe`) with `args` in `cwd`. */
-function run(args, cwd, exe) {
-  const [cmd, argv] = exe ? [exe, args] : [process.execPath, [impl.binPath, ...args]]
-  const r = spawnSync(cmd, argv, { cwd, encoding: 'utf8', timeout: 60_000 })
-  if (r.error) throw r.error
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-let copies = 0
-function copyOf(dir) {
-  const dest = path.join(scratch, `copy-${copies++}`)
-  fs.cpSync(dir, dest, { recursive: true })
-  return dest
-}
+const run = (args, cwd, exe) => runBin(impl.binPath, args, cwd, { exe })
+const copyOf = (dir) => scratch.copy(dir)
 
 const demoArgs = ['-l', 'root.layout', '--verification-keys', 'keys/owner.pub', '--link-dir', 'links']
 const demoDir = path.join(repoRoot, 'examples', 'demo')
@@ -99,19 +87,7 @@ for (const c of layoutCases) {
   test(`bin layout-verify ${c.id}`, { skip: noBin }, () => {
     const work = copyOf(caseDir(c))
     const inputs = c.inputs
-    const args = [
-      '-l', path.join(work, inputs.layout),
-      '--link-dir', path.join(work, inputs.link_dir ?? '.'),
-      '--now', inputs.verification_time,
-      '--format', 'json',
-    ]
-    if (inputs.layout_keys.length) {
-      args.push('--verification-keys', ...inputs.layout_keys.map((k) => path.join(work, k.path)))
-    }
-    for (const [k, v] of Object.entries(inputs.substitution_parameters ?? {})) {
-      args.push('--param', `${k}=${v}`)
-    }
-    const r = run(args, path.join(work, inputs.working_dir ?? '.'))
+    const r = run(layoutArgs(inputs, work), path.join(work, inputs.working_dir ?? '.'))
     counts.ran += 1
     if (c.inspections?.needed) counts.withInspections += 1
     const detail = `exit ${r.code}\n${r.stdout.slice(0, 600)}\n${r.stderr}`

@@ -1,6 +1,7 @@
 // The shared vector suite (tests/suite/README.md): the `layout-verify` cases of
-// tests/conformance/manifest.json, their inputs as a request, and the expectation check
-// through tests/suite/error-kinds.json and tests/suite/differences.json.
+// tests/conformance/manifest.json and tests/regression/manifest.json, their inputs as a
+// request, and the expectation checks (tests/suite/error-kinds.json and differences.json
+// for the conformance cases, the exact `expected.code` for the regression vectors).
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +28,37 @@ export function skipReason(c) {
 
 export const caseDir = (c) => path.join(conformanceDir, 'cases', c.id)
 
+export const regressionDir = path.join(repoRoot, 'tests', 'regression')
+/** Every regression vector (tests/regression/README.md), in manifest order. */
+export const regressionCases = readJson(path.join(regressionDir, 'manifest.json')).cases
+export const regressionCaseDir = (c) => path.join(regressionDir, 'cases', c.id)
+
+/**
+ * Why a runner skips a regression vector, or null: `known_failure` everywhere, `cli_only`
+ * in the library runners (`library` true).
+ */
+export function regressionSkipReason(c, { library }) {
+  if (c.known_failure) return `known failure: ${c.known_failure}`
+  if (library && c.cli_only) return 'cli_only: runs an inspection, so it runs through the bin (regression.test.mjs)'
+  return null
+}
+
+/**
+ * Checks a report against a regression vector: the verdict (`expected.verdict` `fail`
+ * stands for `error` too), the exact `failure.code` and, when given, `failure.cause.code`.
+ * Returns null when it matches, else a description of the mismatch.
+ */
+export function checkRegression(c, report) {
+  const want = c.expected
+  const got = `${report?.verdict} ${report?.failure?.code ?? ''} (cause ${report?.failure?.cause?.code ?? '-'}): ${report?.failure?.message ?? ''}`
+  const verdictOk = want.verdict === 'pass' ? report?.verdict === 'pass' : report?.verdict !== 'pass'
+  const codeOk = (report?.failure?.code ?? null) === (want.code ?? null)
+  const causeOk = !want.cause_code || report?.failure?.cause?.code === want.cause_code
+  return verdictOk && codeOk && causeOk
+    ? null
+    : `expected ${want.verdict} ${want.code ?? ''}${want.cause_code ? ` (cause ${want.cause_code})` : ''}, got ${got}`
+}
+
 /** Every file below `dir`, by `/`-separated relative name. */
 export function readTree(dir) {
   const out = {}
@@ -41,9 +73,8 @@ export function readTree(dir) {
   return out
 }
 
-/** The case's inputs as a request (byte fields as Buffers). */
-export function caseRequest(c) {
-  const dir = caseDir(c)
+/** The case's inputs as a request (byte fields as Buffers); `dir` is the case folder. */
+export function caseRequest(c, dir = caseDir(c)) {
   const inputs = c.inputs
   const request = {
     layout: fs.readFileSync(path.join(dir, inputs.layout)),
