@@ -24,11 +24,11 @@ grep -q '"verdict": "pass"' target/demo-report.json && echo "demo: verdict pass"
 section "Python binding: wheel, stubtest, mypy, pytest"
 ./bindings-python/test.sh
 
-section "Node binding: addon build, index.d.ts drift, tsc, node:test"
-./bindings-node/test.sh
-
 section "WASM binding: package build, tsc, Node runner, Chromium runner"
 ./bindings-wasm/test.sh
+
+section "Node binding: addon build, index.d.ts drift, tsc, node:test (and the same suite against the WASM package)"
+./bindings-node/test.sh
 
 section "examples: Python release tool, npm install hook (good and tampered packages)"
 ./examples/python/test.sh
