@@ -1,19 +1,20 @@
 //! The native half of the `intoto_verify` Python package (`intoto_verify._native`).
 //!
-//! No verification logic lives here. [`verify_layout`] copies a Python dict into plain
-//! Rust values, deserialises the core's [`LayoutRequest`] from them with serde (so field
-//! names, camelCase aliases, byte fields given as `str` or `bytes`, and the rejection of
-//! unknown fields are exactly the core's), runs the core and returns its report as JSON.
+//! No verification logic lives here. [`verify_layout`] copies a Python dict into the
+//! core's plain-data [`HostValue`](intoto_verify::host::HostValue), reads the core's
+//! [`LayoutRequest`] from it (so field names, camelCase aliases, byte fields given as
+//! `str` or `bytes`, and the rejection of unknown fields are exactly the core's), runs the
+//! core and returns its report as JSON.
 //! [`run_cli`] runs the `intoto-verify` command line. Both release the GIL while the core
 //! works, so other Python threads run meanwhile.
 
 mod value;
 
 use intoto_verify::api::{self, LayoutRequest};
+use intoto_verify::host::from_host;
 use intoto_verify::report::{Failure, FailureCode, Report};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use serde::Deserialize;
 use std::ffi::OsString;
 
 /// A report with verdict `error` and code `request-invalid`, worded like the core's
@@ -34,14 +35,14 @@ fn request_invalid(why: impl std::fmt::Display, path: Option<String>) -> String 
 /// verdict `error` and code `request-invalid`; this function does not raise.
 #[pyfunction]
 fn verify_layout(py: Python<'_>, request: &Bound<'_, PyAny>) -> String {
-    let tree = match value::Value::from_py(request) {
+    let tree = match value::from_py(request) {
         Ok(v) => v,
         Err(e) => {
             let path = Some(e.path.clone());
             return request_invalid(e, path);
         }
     };
-    py.detach(move || match LayoutRequest::deserialize(tree) {
+    py.detach(move || match from_host::<LayoutRequest>(tree) {
         Ok(req) => api::verify_layout_request(&req).to_json(),
         Err(e) => request_invalid(e, None),
     })
