@@ -154,6 +154,16 @@ impl Digests {
         }
     }
 
+    /// The constructor's arguments, so that pickle (and multiprocessing) can copy it.
+    fn __getnewargs__(&self) -> (String, String, String, u64) {
+        (
+            self.sha256.clone(),
+            self.sha384.clone(),
+            self.sha512.clone(),
+            self.length,
+        )
+    }
+
     /// ``{"sha256": ..., "sha384": ..., "sha512": ...}``: an in-toto DigestSet.
     fn to_digest_set<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);

@@ -4,9 +4,11 @@ stream, memory, the GIL, misuse."""
 from __future__ import annotations
 
 import array
+import copy
 import hashlib
 import io
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -132,6 +134,8 @@ def test_digests_object() -> None:
     with pytest.raises(AttributeError):
         d.sha256 = "x"  # type: ignore[misc]
     assert type(d).__module__ == "intoto_verify" and intoto_verify.Digests is Digests
+    assert pickle.loads(pickle.dumps(d)) == d  # e.g. returned from a multiprocessing worker
+    assert copy.copy(d) == d
 
 
 class Pattern(io.RawIOBase):
