@@ -1,4 +1,4 @@
-"""Shared paths and fixtures; prints how many shared-suite cases ran."""
+"""Shared paths and fixtures; prints how many cases of each shared suite ran."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CONFORMANCE = REPO / "tests" / "conformance"
+CONFORMANCE_ATTEST = REPO / "tests" / "conformance-attest"
+REGRESSION = REPO / "tests" / "regression"
 SUITE = REPO / "tests" / "suite"
 DEMO = REPO / "examples" / "demo"
 
@@ -37,19 +39,26 @@ def rust_cli() -> Optional[Path]:
     return None
 
 
-# Counts of the shared vector suite, per runner: {"library": {"ran": n, "skipped": n}}.
-SUITE_COUNTS: Dict[str, Dict[str, int]] = {}
+# Counts of the shared suites: {(suite, runner): {outcome: n}}, outcomes "ran", "ran in
+# part", "skipped: <reason>", ...; printed at the end of the run.
+SUITE_COUNTS: Dict[Tuple[str, str], Dict[str, int]] = {}
 
 
-def count(runner: str, what: str) -> None:
-    SUITE_COUNTS.setdefault(runner, {"ran": 0, "skipped": 0})[what] += 1
+def count(suite: str, runner: str, outcome: str) -> None:
+    by_outcome = SUITE_COUNTS.setdefault((suite, runner), {})
+    by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+
+
+# Measurements worth a line in the summary (the Hasher's rate, ...).
+NOTES: List[str] = []
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    for runner, c in sorted(SUITE_COUNTS.items()):
-        terminalreporter.write_line(
-            f"shared suite (layout-verify) through {runner}: {c['ran']} ran, {c['skipped']} skipped"
-        )
+    for note in NOTES:
+        terminalreporter.write_line(note)
+    for (suite, runner), c in sorted(SUITE_COUNTS.items()):
+        parts = [f"{n} {outcome}" for outcome, n in sorted(c.items(), key=lambda kv: kv[0] != "ran")]
+        terminalreporter.write_line(f"{suite} through {runner}: " + "; ".join(parts))
 
 
 @pytest.fixture

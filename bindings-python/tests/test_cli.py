@@ -119,3 +119,34 @@ def test_same_as_rust_binary(tmp_path: Path, kind: str, args: List[str], tampere
         assert ours.stderr.replace(b"python -m intoto_verify", b"intoto-verify") == theirs.stderr
     else:
         assert ours.stderr == theirs.stderr
+
+
+def test_attestation_subcommand(tmp_path: Path) -> None:
+    """`python -m intoto_verify attestation`: the VSA of tests/conformance-attest, and the
+    same answers as the library."""
+    import signer
+
+    corpus = Path(__file__).resolve().parents[2] / "tests" / "conformance-attest"
+    vsa = corpus / "cases" / "vsa-bcid-gke-pass" / "vsa.intoto.jsonl"
+    key = corpus / "trust" / "google-bcid-vsa-signing.pub.pem"
+    base = ["attestation", "--envelope", str(vsa), "--verification-keys", str(key),
+            "--digest", "gce_image_id:8970095005306000053", "--format", "json"]
+    for extra, code in (([], 0), (["--verified-level", "SLSA_BUILD_LEVEL_3"], 1)):
+        proc = py_cli([*base, *extra], tmp_path)
+        assert proc.returncode == code, proc.stderr
+        report = intoto_verify.AttestationReport.from_json(proc.stdout.decode())
+        assert report == intoto_verify.verify_attestation(
+            vsa, key, artifact_digest="gce_image_id:8970095005306000053",
+            verified_levels=extra[1:])
+    # An artifact file, streamed by the CLI: subject-mismatch for the VSA's gce image.
+    art = tmp_path / "a.bin"
+    art.write_bytes(b"x" * 3_000_000)
+    env = tmp_path / "env.json"
+    env.write_bytes(signer.envelope("application/vnd.in-toto+json", json.dumps({
+        "_type": "https://in-toto.io/Statement/v1", "predicateType": "https://example.com/p",
+        "subject": [{"digest": {"sha256": intoto_verify.digest_artifact(art).sha256}}]}).encode()))
+    (tmp_path / "k.pem").write_text(signer.PEM)
+    proc = py_cli(["attestation", "--envelope", "env.json", "--verification-keys", "k.pem",
+                   "--artifact", "a.bin"], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"PASS"), proc.stderr
+    assert py_cli(["attestation", "--envelope", "env.json"], tmp_path).returncode == 2

@@ -18,6 +18,7 @@ from conftest import CONFORMANCE, count, layout_cases
 from suite_util import DIFFERENCES, check
 
 CASES = layout_cases()
+SUITE_NAME = "tests/conformance layout-verify"
 
 
 def cli_args(case: Dict[str, Any], work: Path) -> List[str]:
@@ -47,7 +48,7 @@ def test_layout_case_cli(case: Dict[str, Any], tmp_path: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-    count("python -m intoto_verify", "ran")
+    count(SUITE_NAME, "python -m intoto_verify", "ran")
     detail = f"exit {proc.returncode}\n{proc.stdout[:600]!r}\n{proc.stderr[:600]!r}"
     if not case["inputs"]["layout_keys"] and case["id"] not in DIFFERENCES:
         # No keys: the command line is refused (exit 2), like in-toto-verify.

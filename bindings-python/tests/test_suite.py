@@ -17,6 +17,7 @@ from suite_util import check
 import intoto_verify
 
 CASES = layout_cases()
+SUITE_NAME = "tests/conformance layout-verify"
 
 
 def read_tree(directory: Path) -> Dict[str, bytes]:
@@ -35,7 +36,7 @@ def test_suite_is_there() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_layout_case(case: Dict[str, Any]) -> None:
     if case["inspections"]["needed"]:
-        count("the library (verify_layout)", "skipped")
+        count(SUITE_NAME, "verify_layout", "skipped: inspections must run (test_cli_suite.py runs them)")
         pytest.skip("inspections must run: needs a process runner (runs in test_cli_suite.py)")
     d = CONFORMANCE / "cases" / case["id"]
     inputs = case["inputs"]
@@ -46,6 +47,6 @@ def test_layout_case(case: Dict[str, Any]) -> None:
         now=inputs["verification_time"],
         parameters=inputs.get("substitution_parameters"),
     )
-    count("the library (verify_layout)", "ran")
+    count(SUITE_NAME, "verify_layout", "ran")
     problem = check(case, report.to_dict())
     assert problem is None, f"{case['id']}: {problem}"

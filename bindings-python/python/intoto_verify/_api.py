@@ -1,27 +1,49 @@
-"""verify_layout and friends: turn Python values into the core's request, return a Report.
+"""verify_layout, verify_attestation and friends: turn Python values into the core's
+request, return a report.
 
-Nothing here decides anything about verification: inputs are read and converted, the
-native module runs the Rust core (without the GIL), and its JSON report becomes a
-:class:`~intoto_verify.Report`.
+Nothing here decides anything about verification: inputs are read and converted (an
+artifact is streamed through the native :class:`~intoto_verify.Hasher`), the native
+module runs the Rust core (without the GIL), and its JSON report becomes a
+:class:`~intoto_verify.Report` or :class:`~intoto_verify.AttestationReport`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, TypedDict, Union
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    TypedDict,
+    Union,
+)
 
 from . import _native
-from ._report import Report
+from ._native import Digests, Hasher
+from ._report import AttestationReport, Report
 
 __all__ = [
+    "Artifact",
+    "ArtifactDigest",
     "Content",
     "InspectionResult",
     "Links",
     "Now",
+    "Policy",
+    "Readable",
+    "VerificationKey",
+    "digest_artifact",
     "read_link_dir",
+    "verify_attestation",
+    "verify_attestation_request",
     "verify_layout",
     "verify_layout_files",
     "verify_request",
@@ -264,3 +286,279 @@ def verify_layout_files(
         max_depth=max_depth,
         raise_on_failure=raise_on_failure,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Attestations
+# ---------------------------------------------------------------------------------------
+
+#: How much of an artifact file is read and hashed at a time.
+CHUNK_SIZE = 1 << 20
+
+
+class Readable(Protocol):
+    """A binary file object: anything with ``read(size) -> bytes`` (``open(..., "rb")``,
+    ``io.BytesIO``, a socket or HTTP response body)."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+Artifact = Union[bytes, bytearray, memoryview, "os.PathLike[str]", Readable]
+"""An artifact: its bytes (``bytes``, ``bytearray``, ``memoryview``), a file
+(``os.PathLike``) or a binary file object; files and file objects are streamed through
+the native :class:`~intoto_verify.Hasher` in chunks, never read whole."""
+
+ArtifactDigest = Union[Mapping[str, str], str, Iterable[str], Digests]
+"""An artifact's digests: ``{"sha256": "..."}``, ``"sha256:..."``, a list of
+``"ALG:VALUE"`` strings, or the :class:`~intoto_verify.Digests` of a
+:class:`~intoto_verify.Hasher`."""
+
+
+@dataclass(frozen=True)
+class VerificationKey:
+    """A verification key for an attestation with what is known about it: ``pem`` (the
+    PEM SubjectPublicKeyInfo as bytes or str, or an ``os.PathLike`` file), ``scheme``
+    (securesystemslib name such as ``"rsa-pkcs1v15-sha256"``; default: the key type's
+    default) and ``keyid`` (a signature with a different keyid hint is then not tried
+    with this key)."""
+
+    pem: Content
+    scheme: Optional[str] = None
+    keyid: Optional[str] = None
+
+
+class Policy(TypedDict, total=False):
+    """What the verified Statement must say (docs/attestations.md, "Policy options").
+    Every field is optional; an unknown field is a ``request-invalid`` report."""
+
+    predicate_type: str
+    builder_id: str
+    build_type: str
+    source_uri: str
+    source_ref: str
+    source_tag: str
+    source_branch: str
+    external_parameters: Mapping[str, str]
+    verifier_id: str
+    resource_uri: str
+    policy_uri: str
+    verified_levels: List[str]
+
+
+Key = Union[Content, VerificationKey, Mapping[str, Any]]
+
+
+def _verification_key(value: object, what: str) -> Union[bytes, str, Dict[str, Any]]:
+    if isinstance(value, VerificationKey):
+        out: Dict[str, Any] = {"pem": _content(value.pem, f"{what}.pem")}
+        if value.scheme is not None:
+            out["scheme"] = value.scheme
+        if value.keyid is not None:
+            out["keyid"] = value.keyid
+        return out
+    if isinstance(value, Mapping):
+        out = dict(value)
+        if "pem" in out:
+            out["pem"] = _content(out["pem"], f"{what}.pem")
+        return out
+    return _content(value, what)
+
+
+def _verification_keys(keys: Union[Key, Iterable[Key]]) -> List[Union[bytes, str, Dict[str, Any]]]:
+    if isinstance(keys, (*_BYTES, str, os.PathLike, VerificationKey, Mapping)):
+        return [_verification_key(keys, "verification_keys")]
+    try:
+        items = list(keys)
+    except TypeError:
+        raise TypeError(
+            "verification_keys: expected a key (bytes, str, os.PathLike, VerificationKey or "
+            f"a mapping with 'pem') or an iterable of keys, not {type(keys).__name__}"
+        ) from None
+    return [_verification_key(k, f"verification_keys[{i}]") for i, k in enumerate(items)]
+
+
+def digest_artifact(artifact: Artifact, *, chunk_size: int = CHUNK_SIZE) -> Digests:
+    """SHA-256, SHA-384 and SHA-512 of an artifact in one pass, with the native
+    :class:`~intoto_verify.Hasher`.
+
+    ``artifact``: ``bytes``/``bytearray``/``memoryview`` (the content), an
+    ``os.PathLike`` (a file, opened and read in ``chunk_size`` chunks) or a binary file
+    object (read from its current position to its end in ``chunk_size`` chunks; not
+    closed). A ``str`` raises ``TypeError``: give ``pathlib.Path(name)`` or the bytes.
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size: expected a positive int, not {chunk_size!r}")
+    hasher = Hasher()
+    if isinstance(artifact, _BYTES):
+        hasher.update(artifact)
+    elif isinstance(artifact, str):
+        raise TypeError(
+            "artifact: a str is neither the content nor a file; give bytes (the content) or "
+            "pathlib.Path (a file to read)"
+        )
+    elif isinstance(artifact, os.PathLike):
+        with open(artifact, "rb") as f:
+            _feed(hasher, f, chunk_size)
+    elif callable(getattr(artifact, "read", None)):
+        _feed(hasher, artifact, chunk_size)
+    else:
+        raise TypeError(
+            "artifact: expected bytes, os.PathLike (a file) or a binary file object, "
+            f"not {type(artifact).__name__}"
+        )
+    return hasher.finalize()
+
+
+def _feed(hasher: Hasher, f: Readable, chunk_size: int) -> None:
+    while True:
+        chunk = f.read(chunk_size)
+        if not chunk:
+            if chunk is None:  # a non-blocking stream with nothing to read yet
+                raise ValueError("artifact: the file object is non-blocking (read returned None)")
+            return
+        if isinstance(chunk, str):
+            raise TypeError("artifact: the file object is in text mode; open it with 'rb'")
+        hasher.update(chunk)
+
+
+def _artifact_digest(value: ArtifactDigest) -> Union[Dict[str, str], str, List[str]]:
+    if isinstance(value, Digests):
+        return dict(value.to_digest_set())
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (*_BYTES,)):
+        raise TypeError("artifact_digest: expected ALG:VALUE text, not bytes")
+    try:
+        return list(value)
+    except TypeError:
+        raise TypeError(
+            "artifact_digest: expected a mapping {algorithm: hex}, an 'ALG:VALUE' str, a list "
+            f"of them or Digests, not {type(value).__name__}"
+        ) from None
+
+
+def verify_attestation_request(
+    request: Mapping[str, Any], *, raise_on_failure: bool = False
+) -> AttestationReport:
+    """Verifies an attestation request in the core's own shape (``envelope``,
+    ``verification_keys``, ``threshold``, ``artifact``, ``artifact_digest``, ``policy``,
+    ``envelope_only``, ``max_bytes``, ``max_depth``; byte fields as ``bytes`` or ``str``;
+    camelCase aliases; unknown fields are an error).
+
+    A request that does not fit gives a report with verdict ``error`` and code
+    ``request-invalid``.
+    """
+    report = AttestationReport.from_json(_native.verify_attestation(request))
+    if raise_on_failure:
+        report.raise_for_failure()
+    return report
+
+
+def verify_attestation(
+    envelope: Content,
+    verification_keys: Union[Key, Iterable[Key]],
+    *,
+    artifact: Optional[Artifact] = None,
+    artifact_digest: Optional[ArtifactDigest] = None,
+    threshold: int = 1,
+    policy: Optional[Mapping[str, Any]] = None,
+    predicate_type: Optional[str] = None,
+    builder_id: Optional[str] = None,
+    build_type: Optional[str] = None,
+    source_uri: Optional[str] = None,
+    source_ref: Optional[str] = None,
+    source_tag: Optional[str] = None,
+    source_branch: Optional[str] = None,
+    external_parameters: Optional[Mapping[str, str]] = None,
+    verifier_id: Optional[str] = None,
+    resource_uri: Optional[str] = None,
+    policy_uri: Optional[str] = None,
+    verified_levels: Optional[Union[str, Iterable[str]]] = None,
+    envelope_only: bool = False,
+    max_bytes: Optional[int] = None,
+    max_depth: Optional[int] = None,
+    raise_on_failure: bool = False,
+) -> AttestationReport:
+    """Verifies an in-toto attestation (a DSSE envelope holding a Statement); returns an
+    :class:`AttestationReport`.
+
+    Checks, in order (docs/attestations.md): the envelope's signatures (at least
+    ``threshold`` distinct trusted keys), its payloadType, the Statement, the subject
+    binding to the artifact, the predicate type and the policy.
+
+    * ``envelope``: ``bytes``/``str`` are the content (JSON, or one line of a
+      ``.intoto.jsonl``); an ``os.PathLike`` is a file and is read.
+    * ``verification_keys``: one key or an iterable of keys: PEM (``bytes``, ``str``, or
+      an ``os.PathLike`` file), a :class:`VerificationKey` or a mapping
+      ``{"pem", "scheme"?, "keyid"?}``.
+    * ``artifact``: the artifact's bytes, a file (``os.PathLike``) or a binary file
+      object; files are streamed through the native hasher in 1 MiB chunks. Or give
+      ``artifact_digest`` (``{"sha256": hex}``, ``"sha256:hex"``, a list of those, or
+      :class:`Digests`), not both. With neither, no subject is bound (a warning says so).
+    * ``policy``: a mapping of policy options (:class:`Policy`), and/or the same options
+      as keyword arguments (``predicate_type``, ``builder_id``, ``build_type``,
+      ``source_uri``, ``source_ref``, ``source_tag``, ``source_branch``,
+      ``external_parameters``, ``verifier_id``, ``resource_uri``, ``policy_uri``,
+      ``verified_levels``); an option given both ways raises ``TypeError``.
+    * ``envelope_only``: verify the envelope's signatures only (any payload).
+    * ``max_bytes``, ``max_depth``: limits for the envelope and Statement (core defaults:
+      256 MiB, 128).
+    * ``raise_on_failure``: raise the matching :class:`IntotoVerifyError` instead of
+      returning a report that did not pass.
+
+    Wrong Python types raise ``TypeError``; a file that cannot be read raises ``OSError``.
+    Everything about the attestation itself (and an invalid digest, scheme or threshold)
+    is in the report.
+    """
+    request: Dict[str, Any] = {
+        "envelope": _content(envelope, "envelope"),
+        "verification_keys": _verification_keys(verification_keys),
+    }
+    if isinstance(threshold, bool) or not isinstance(threshold, int):
+        raise TypeError(f"threshold: expected an int, not {type(threshold).__name__}")
+    request["threshold"] = threshold
+    if artifact is not None and artifact_digest is not None:
+        raise TypeError("give artifact or artifact_digest, not both")
+    if artifact is not None:
+        request["artifact_digest"] = dict(digest_artifact(artifact).to_digest_set())
+    elif artifact_digest is not None:
+        request["artifact_digest"] = _artifact_digest(artifact_digest)
+    merged: Dict[str, Any] = {}
+    if policy is not None:
+        if not isinstance(policy, Mapping):
+            raise TypeError(f"policy: expected a mapping, not {type(policy).__name__}")
+        merged.update(policy)
+    levels: Optional[List[str]] = None
+    if verified_levels is not None:
+        levels = [verified_levels] if isinstance(verified_levels, str) else list(verified_levels)
+    for name, value in (
+        ("predicate_type", predicate_type),
+        ("builder_id", builder_id),
+        ("build_type", build_type),
+        ("source_uri", source_uri),
+        ("source_ref", source_ref),
+        ("source_tag", source_tag),
+        ("source_branch", source_branch),
+        ("external_parameters", None if external_parameters is None
+            else _str_map(external_parameters, "external_parameters")),
+        ("verifier_id", verifier_id),
+        ("resource_uri", resource_uri),
+        ("policy_uri", policy_uri),
+        ("verified_levels", levels),
+    ):  # fmt: skip
+        if value is None:
+            continue
+        if name in merged:
+            raise TypeError(f"policy option {name} given both in policy and as a keyword")
+        merged[name] = value
+    if merged:
+        request["policy"] = merged
+    if envelope_only:
+        request["envelope_only"] = True
+    if max_bytes is not None:
+        request["max_bytes"] = int(max_bytes)
+    if max_depth is not None:
+        request["max_depth"] = int(max_depth)
+    return verify_attestation_request(request, raise_on_failure=raise_on_failure)
