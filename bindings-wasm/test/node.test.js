@@ -12,6 +12,7 @@ import init, { verifyLayout, verifyAttestation, Digester, failureCodes, version 
 import { loadSuites, makeSigner, pae, runCase, summarise, countsLine, MINIMUM_RAN } from './suite.js';
 import { REPO, listFiles } from './server.js';
 import * as chain from '../../examples/browser/chain.js';
+import * as attestation from '../../examples/browser/attestation.js';
 
 const files = {
   text: (p) => readFile(path.join(REPO, p), 'utf8'),
@@ -523,5 +524,50 @@ describe('examples/browser: the demo chain', () => {
     assert.ok(!chain.fnmatch('demo-project/*', 'demo-project.tar.gz'));
     assert.ok(chain.fnmatch('v?.[0-9]', 'v1.2'));
     assert.ok(!chain.fnmatch('[!a]b', 'ab'));
+  });
+});
+
+// --- the browser example's attestation logic (examples/browser/attestation.js) -------------
+
+describe('examples/browser: the demo attestation', () => {
+  const enc = (s) => new TextEncoder().encode(s);
+
+  test('a one-line .jsonl, a pretty .intoto.json and a several-line .jsonl are read as the page reads them', async () => {
+    const a = await demoAttestation();
+    const one = attestation.envelopesIn(enc(a.envelope));
+    assert.equal(one.length, 1);
+    assert.match(one[0].label, /^https:\/\/slsa\.dev\/provenance\/v1 about demo-project\.tar\.gz$/);
+    const pretty = attestation.envelopesIn(enc(JSON.stringify(JSON.parse(a.envelope), null, 2)));
+    assert.equal(pretty.length, 1);
+    const other = await readFile(path.join(REPO, 'tests/conformance-attest/cases/vsa-bcid-gke-pass/vsa.intoto.jsonl'), 'utf8');
+    const several = attestation.envelopesIn(enc(`${other.trim()}\n\n${a.envelope.trim()}\r\n`));
+    assert.deepEqual(several.map((e) => e.index), [1, 3]);
+    assert.match(several[0].label, /^line 1: https:\/\/slsa\.dev\/verification_summary\/v1/);
+    const d = new Digester();
+    d.update(a.tarball);
+    const digests = d.finalize();
+    assert.equal(attestation.preferredEnvelope(several, digests), 1);
+    assert.equal(attestation.preferredEnvelope(several, null), 0);
+    assert.match(attestation.describeEnvelope('{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}').label, /Sigstore bundle/);
+    assert.equal(attestation.describeEnvelope('nope').label, 'not JSON');
+  });
+
+  test('the request the page builds: digests as artifactDigest, empty policy fields left out', async () => {
+    const a = await demoAttestation();
+    const d = new Digester();
+    d.update(a.tarball);
+    const digests = d.finalize();
+    const req = attestation.attestationRequest({
+      envelope: a.envelope,
+      keys: [enc(a.key)],
+      digests,
+      policy: { predicateType: ' https://slsa.dev/provenance/v1 ', builderId: '', sourceUri: '   ' },
+    });
+    assert.deepEqual(Object.keys(req), ['envelope', 'verificationKeys', 'artifactDigest', 'policy']);
+    assert.deepEqual(req.policy, { predicateType: 'https://slsa.dev/provenance/v1' });
+    const report = verifyAttestation(req);
+    assert.equal(report.verdict, 'pass', JSON.stringify(report.failure));
+    const noPolicy = attestation.attestationRequest({ envelope: a.envelope, keys: [enc(a.key)], digests: null, policy: {} });
+    assert.deepEqual(Object.keys(noPolicy), ['envelope', 'verificationKeys']);
   });
 });
