@@ -202,12 +202,15 @@ export interface Report {
   warnings: Warning[];
 }
 
-/** The three digests of a stream, lowercase hex. */
-export interface Digests {
+/**
+ * The three digests of a stream, lowercase hex. A DigestSet (a type alias, so it is
+ * assignable to `DigestSet`): pass it as `artifactDigest` as it is.
+ */
+export type Digests = {
   sha256: string;
   sha384: string;
   sha512: string;
-}
+};
 
 // --- attestations ----------------------------------------------------------------------
 
