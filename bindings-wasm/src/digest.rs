@@ -3,7 +3,6 @@
 //! module only copies JS bytes into wasm memory and hands the digests back.
 
 use intoto_verify::digest::Hasher;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -78,11 +77,16 @@ impl Digester {
             ));
         };
         self.buffer = Vec::new();
-        state
-            .finalize()
-            .to_digest_set()
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(JsValue::from)
+        let digests = state.finalize();
+        let out = js_sys::Object::new();
+        for (name, hex) in [
+            ("sha256", digests.sha256),
+            ("sha384", digests.sha384),
+            ("sha512", digests.sha512),
+        ] {
+            js_sys::Reflect::set(&out, &JsValue::from_str(name), &JsValue::from_str(&hex))?;
+        }
+        Ok(out.into())
     }
 
     /// How many bytes were fed so far.

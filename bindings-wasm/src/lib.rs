@@ -2,9 +2,9 @@
 //!
 //! The `intoto-verify` core for browsers, Web Workers and Node, through wasm-bindgen.
 //! The binding holds no verification logic and no hashing: a JS request object crosses the
-//! boundary once (serde-wasm-bindgen into the core's [`HostValue`], then the core's
+//! boundary once (walked into the core's [`HostValue`] by [`host`], then read as the core's
 //! request type), the core decides, and its report comes back as a plain JS object with
-//! the same shape as the CLI's `--format json` output.
+//! the same shape as the CLI's `--format json` output (the core's JSON, `JSON.parse`d).
 //!
 //! Exports (JS names):
 //!
@@ -23,12 +23,12 @@
 use intoto_verify::api::{
     verify_attestation_request, verify_layout_request, AttestationRequest, LayoutRequest,
 };
-use intoto_verify::host::{from_host, HostValue};
+use intoto_verify::host::from_host;
 use intoto_verify::report::{AttestationReport, Failure, FailureCode, Report};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod digest;
+pub mod host;
 
 pub use digest::Digester;
 
@@ -42,8 +42,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 /// every object is seen (so the request types reject unknown fields), `Uint8Array`s stay
 /// bytes, and `undefined` / `null` properties count as not given.
 fn from_js<T: serde::de::DeserializeOwned>(request: JsValue) -> Result<T, String> {
-    let value: HostValue = serde_wasm_bindgen::from_value(request).map_err(|e| e.to_string())?;
-    from_host(value)
+    from_host(host::to_host(&request)?)
 }
 
 fn invalid(e: String) -> Failure {
@@ -73,7 +72,7 @@ pub fn verify_layout(
         Ok(req) => verify_layout_request(&req),
         Err(e) => Report::error(invalid(e)),
     };
-    to_js(&report, || report.to_json())
+    to_js(&report.to_json())
 }
 
 /// Verifies an attestation (a DSSE-signed in-toto Statement).
@@ -98,7 +97,7 @@ pub fn verify_attestation(
         Ok(req) => verify_attestation_request(&req),
         Err(e) => AttestationReport::error(invalid(e)),
     };
-    to_js(&report, || report.to_json())
+    to_js(&report.to_json())
 }
 
 /// Every failure code the core can report, in the core's order (`FailureCode::ALL`).
@@ -118,22 +117,17 @@ pub fn version() -> String {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `JSON.parse`, for the fallback in [`to_js`].
+    /// `JSON.parse`.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
 }
 
-/// Converts a report to a plain JS object: maps as objects (not `Map`s), absent fields
-/// absent, integers as numbers.
-///
-/// serde-wasm-bindgen refuses integers beyond 2^53 (a layout may say `"threshold":
-/// 1e18`, a Statement may carry any number); such a report goes through its JSON text
-/// and `JSON.parse` instead, which rounds them as every JSON reader does, so the caller
-/// still gets the report rather than an exception.
-fn to_js<T: Serialize>(report: &T, json: impl FnOnce() -> String) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    match report.serialize(&ser) {
-        Ok(v) => v,
-        Err(_) => json_parse(&json()).unwrap_or_else(|e| e),
-    }
+/// A report as a plain JS object: the core's JSON text (exactly what the CLI prints with
+/// `--format json`) through `JSON.parse`, so maps are objects, absent fields absent, and
+/// numbers beyond 2^53 (a layout may say `"threshold": 1e18`, a Statement may carry any
+/// number) are rounded as every JSON reader rounds them rather than refused.
+fn to_js(json: &str) -> JsValue {
+    // The core's report JSON always parses; if it ever did not, the caller gets the
+    // SyntaxError as the value rather than an exception.
+    json_parse(json).unwrap_or_else(|e| e)
 }

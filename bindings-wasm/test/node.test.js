@@ -119,6 +119,35 @@ describe('verifyLayout: the request boundary', () => {
     });
   }
 
+  test('values a request cannot hold give request-invalid, not a throw or a crash', () => {
+    const cyclic = { layout: '{}', now: NOW };
+    cyclic.parameters = cyclic;
+    for (const [request, pattern] of [
+      [cyclic, /nests deeper than 64 levels/],
+      [{ layout: '{}', now: NOW, layoutKeys: new Set(['a']) }, /unsupported value of type object/],
+      [{ layout: '{}', now: NOW, links: new Map([[1, 'x']]) }, /Map key is not a string/],
+      [{ layout: () => '{}', now: NOW }, /unsupported value of type function/],
+      [{ layout: '{}', now: NOW, maxBytes: 2n ** 70n }, /BigInt outside/],
+      [{ layout: '{}', now: NOW, [Symbol('s')]: 1, maxDepth: Symbol('d') }, /unsupported value of type symbol/],
+    ]) {
+      const report = verifyLayout(request);
+      assert.equal(report.verdict, 'error');
+      assert.equal(report.failure.code, 'request-invalid');
+      assert.match(report.failure.message, pattern);
+    }
+    const policy = {};
+    policy.externalParameters = policy;
+    for (const request of [
+      { envelope: '{}', policy },
+      { envelope: '{}', verificationKeys: new Set(['a']) },
+      { envelope: () => '{}' },
+      { envelope: '{}', threshold: 2n ** 70n },
+    ]) {
+      const report = verifyAttestation(request);
+      assert.deepEqual([report.verdict, report.failure.code], ['error', 'request-invalid'], report.failure.message);
+    }
+  });
+
   test('undefined and null properties count as not given', async () => {
     const d = await demo();
     const report = verifyLayout({ layout: d.layout, layoutKeys: [d.key], links: d.links, now: NOW, skipInspections: true, parameters: null, maxBytes: undefined });
