@@ -382,6 +382,15 @@ test("the README's Node snippet runs (in examples/demo)", async () => {
   assert.equal(stdout, 'pass undefined\n');
 });
 
+test("the README's attestation snippet runs (in examples/)", async () => {
+  const { readmeBlock } = await import('./readme.js');
+  const code = readmeBlock(await readFile(new URL('../README.md', import.meta.url), 'utf8'), 'Attestations');
+  const file = new URL('../test-results/readme-attestation.mjs', import.meta.url);
+  await writeFile(file, code);
+  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(file)], { cwd: path.join(REPO, 'examples') });
+  assert.equal(stdout, 'pass demo-project.tar.gz\n');
+});
+
 // --- Digester ------------------------------------------------------------------------
 
 const VECTORS = [
