@@ -5,12 +5,21 @@
 # node: the wasm32-unknown-unknown target, and wasm-bindgen-cli at exactly the version of
 # the wasm-bindgen crate in Cargo.lock (the CLI refuses a module built with another one).
 #
-#   ./build.sh                 release build
-#   WASM_OPT=1 ./build.sh      also shrink with wasm-opt -Oz (binaryen's, from PATH or
-#                              node_modules: `npm install --no-save binaryen`); measured:
-#                              -17% raw, -8% gzipped, ~20 s, 100 MB of node_modules, so
-#                              it is not a default dependency
-#   CARGO_TARGET_DIR=...       respected (default: the workspace's target/)
+# The module is built for size (README "Size" has the measurements): cargo profile
+# `wasm-release` = release with opt-level "z", fat LTO, one codegen unit, and sha2 at
+# opt-level 3 (the Digester's throughput; it also came out smaller); wasm-bindgen drops
+# the `name` and `producers` sections. The profile is given here with --config, so the
+# workspace's own release profile (the CLI's) is untouched; if the workspace Cargo.toml
+# declares [profile.wasm-release], these flags say the same thing.
+#
+#   ./build.sh                  the package's build
+#   WASM_KEEP_NAMES=1 ./build.sh  keep the name section (Rust function names in stack
+#                               traces and profiles; +~30% raw)
+#   WASM_OPT=-O1 ./build.sh     also run binaryen's wasm-opt with that flag (from PATH or
+#                               node_modules: `npm install --no-save binaryen`). Measured:
+#                               -O1 saves ~1% gzipped, -Oz makes the gzipped module larger;
+#                               not worth a 100 MB dependency, so it is not a default
+#   CARGO_TARGET_DIR=...        respected (default: the workspace's target/)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -40,20 +49,32 @@ if [ "$have" != "$want" ]; then
   step "wasm-bindgen-cli $want installed in $(( $(date +%s) - start )) s"
 fi
 
-step "cargo build --release --target wasm32-unknown-unknown -p intoto-verify-wasm"
-(cd "$repo" && cargo build --release --target wasm32-unknown-unknown -p intoto-verify-wasm)
+profile=(
+  --profile wasm-release
+  --config 'profile.wasm-release.inherits="release"'
+  --config 'profile.wasm-release.opt-level="z"'
+  --config 'profile.wasm-release.lto="fat"'
+  --config 'profile.wasm-release.codegen-units=1'
+  --config 'profile.wasm-release.package.sha2.opt-level=3'
+)
+step "cargo build --target wasm32-unknown-unknown -p intoto-verify-wasm --profile wasm-release (opt-level z, fat LTO)"
+(cd "$repo" && cargo build --target wasm32-unknown-unknown -p intoto-verify-wasm "${profile[@]}")
 
-wasm="$target_dir/wasm32-unknown-unknown/release/intoto_verify_wasm.wasm"
-step "wasm-bindgen --target web --out-dir pkg"
+wasm="$target_dir/wasm32-unknown-unknown/wasm-release/intoto_verify_wasm.wasm"
+strip=(--remove-name-section --remove-producers-section)
+[ -n "${WASM_KEEP_NAMES:-}" ] && strip=()
+step "wasm-bindgen --target web ${strip[*]} --out-dir pkg"
 rm -rf "$here/pkg"
-wasm-bindgen --target web --out-dir "$here/pkg" "$wasm"
+wasm-bindgen --target web "${strip[@]}" --out-dir "$here/pkg" "$wasm"
 
 opt=$(command -v wasm-opt || echo "$here/node_modules/.bin/wasm-opt")
-if [ "${WASM_OPT:-0}" = 1 ]; then
-  [ -x "$opt" ] || { echo "WASM_OPT=1 but no wasm-opt (npm install --no-save binaryen)" >&2; exit 1; }
-  step "wasm-opt -Oz (binaryen from npm)"
+if [ -n "${WASM_OPT:-}" ]; then
+  flag=$WASM_OPT
+  [ "$flag" = 1 ] && flag=-O1
+  [ -x "$opt" ] || { echo "WASM_OPT is set but there is no wasm-opt (npm install --no-save binaryen)" >&2; exit 1; }
+  step "wasm-opt $flag (binaryen)"
   # Bulk memory and the other post-MVP features current rustc emits by default.
-  "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$opt" "$flag" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$here/pkg/intoto_verify_wasm_bg.wasm" -o "$here/pkg/intoto_verify_wasm_bg.wasm"
 fi

@@ -11,4 +11,4 @@ const exports = initSync({
 export default async function init() {
   return exports;
 }
-export { initSync, verifyLayout, Digester, version } from './pkg/intoto_verify_wasm.js';
+export { initSync, verifyLayout, verifyAttestation, Digester, failureCodes, version } from './pkg/intoto_verify_wasm.js';

@@ -62,7 +62,7 @@ fi
 
 section "summary"
 printf '%s\n' "${summaries[@]}"
-grep -h "layout-verify in\|in the worker\|MiB hashed" test-results/*.log | sed 's/^ *ℹ /  /' || true
+grep -h "layout-verify in\|regression in\|attestation in\|in the worker\|MiB hashed" test-results/*.log | sed 's/^ *ℹ /  /' || true
 passed=0 failed=0 skipped=0
 for f in test-results/node.log test-results/chromium.log; do
   [ -f "$f" ] || continue

@@ -1,63 +1,10 @@
-//! SHA-256, SHA-384 and SHA-512 of one byte stream, in one pass, in constant memory.
-//!
-//! [`MultiDigest`] is plain Rust with no JS in it, so it can move to the core unchanged
-//! when the core grows its own streaming hasher (for attestation subjects); [`Digester`]
-//! is its JS face.
+//! `Digester`: the JS face of the core's streaming [`Hasher`] (SHA-256, SHA-384 and SHA-512
+//! of one byte stream, in one pass, in constant memory). The hashing is the core's; this
+//! module only copies JS bytes into wasm memory and hands the digests back.
 
-use serde::Serialize;
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use intoto_verify::digest::Hasher;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// The three digests of a stream, lowercase hex (the form in-toto links and
-/// attestation subjects record).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Digests {
-    /// SHA-256.
-    pub sha256: String,
-    /// SHA-384.
-    pub sha384: String,
-    /// SHA-512.
-    pub sha512: String,
-}
-
-/// The three hash states, fed together.
-#[derive(Debug, Clone, Default)]
-pub struct MultiDigest {
-    sha256: Sha256,
-    sha384: Sha384,
-    sha512: Sha512,
-    length: u64,
-}
-
-impl MultiDigest {
-    /// A fresh state.
-    pub fn new() -> MultiDigest {
-        MultiDigest::default()
-    }
-
-    /// Feeds the next bytes.
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.sha256.update(bytes);
-        self.sha384.update(bytes);
-        self.sha512.update(bytes);
-        self.length = self.length.saturating_add(bytes.len() as u64);
-    }
-
-    /// How many bytes were fed.
-    pub fn length(&self) -> u64 {
-        self.length
-    }
-
-    /// The digests of everything fed.
-    pub fn finalize(self) -> Digests {
-        Digests {
-            sha256: hex::encode(self.sha256.finalize()),
-            sha384: hex::encode(self.sha384.finalize()),
-            sha512: hex::encode(self.sha512.finalize()),
-        }
-    }
-}
 
 /// How many bytes are copied from JS memory into wasm memory at a time, whatever the size
 /// of the chunk handed to `update`: a 2 GB `Uint8Array` costs 64 KiB of wasm memory.
@@ -74,7 +21,7 @@ const COPY_BLOCK: u32 = 64 * 1024;
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Digester {
-    state: Option<MultiDigest>,
+    state: Option<Hasher>,
     length: u64,
     buffer: Vec<u8>,
 }
@@ -85,7 +32,7 @@ impl Digester {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Digester {
         Digester {
-            state: Some(MultiDigest::new()),
+            state: Some(Hasher::new()),
             length: 0,
             buffer: Vec::new(),
         }
@@ -114,12 +61,13 @@ impl Digester {
             state.update(&self.buffer);
             at = end;
         }
-        self.length = state.length();
+        self.length = state.bytes_hashed();
         Ok(())
     }
 
-    /// The digests of everything fed: `{sha256, sha384, sha512}`, lowercase hex. The
-    /// digester is finished after this.
+    /// The digests of everything fed: `{sha256, sha384, sha512}`, lowercase hex (a
+    /// DigestSet, so it can be passed as `artifactDigest` as it is). The digester is
+    /// finished after this.
     #[wasm_bindgen(unchecked_return_type = "Digests")]
     pub fn finalize(&mut self) -> Result<JsValue, JsValue> {
         let Some(state) = self.state.take() else {
@@ -130,9 +78,15 @@ impl Digester {
         };
         self.buffer = Vec::new();
         let digests = state.finalize();
-        digests
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(JsValue::from)
+        let out = js_sys::Object::new();
+        for (name, hex) in [
+            ("sha256", digests.sha256),
+            ("sha384", digests.sha384),
+            ("sha512", digests.sha512),
+        ] {
+            js_sys::Reflect::set(&out, &JsValue::from_str(name), &JsValue::from_str(&hex))?;
+        }
+        Ok(out.into())
     }
 
     /// How many bytes were fed so far.

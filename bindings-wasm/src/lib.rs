@@ -1,34 +1,56 @@
 //! # intoto-verify-wasm
 //!
 //! The `intoto-verify` core for browsers, Web Workers and Node, through wasm-bindgen.
-//! The binding holds no verification logic: a JS request object crosses the boundary once
-//! (serde-wasm-bindgen into the core's [`LayoutRequest`]), the core decides, and its
-//! [`Report`](intoto_verify::report::Report) comes back as a plain JS object with the same
-//! shape as the CLI's `--format json` output.
+//! The binding holds no verification logic and no hashing: a JS request object crosses the
+//! boundary once (walked into the core's [`HostValue`] by [`host`], then read as the core's
+//! request type), the core decides, and its report comes back as a plain JS object with
+//! the same shape as the CLI's `--format json` output (the core's JSON, `JSON.parse`d).
 //!
 //! Exports (JS names):
 //!
-//! * `verifyLayout(request) -> report`: never throws for bad input; a request that does not
-//!   deserialise gives a report with verdict `error` and failure code `request-invalid`,
-//!   like the core's `verify_layout_json`.
-//! * `Digester`: SHA-256, SHA-384 and SHA-512 of a byte stream in one pass, in constant
-//!   memory (see [`digest`]).
+//! * `verifyLayout(request) -> report`: the core's [`LayoutRequest`] and `Report`.
+//! * `verifyAttestation(request) -> report`: the core's [`AttestationRequest`] and
+//!   [`AttestationReport`].
+//!
+//!   Neither throws for bad input: a request that does not deserialise (not an object, a
+//!   missing field, a wrong type, an unknown field) gives a report with verdict `error`
+//!   and failure code `request-invalid`, like the core's `verify_*_json`.
+//! * `Digester`: the core's streaming [`intoto_verify::digest::Hasher`] (SHA-256, SHA-384
+//!   and SHA-512 in one pass, constant memory), see [`digest`].
+//! * `failureCodes()`: every failure code the core can report.
 //! * `version()`: this package's version.
 
-use intoto_verify::api::{verify_layout_request, LayoutRequest};
-use intoto_verify::report::{Failure, FailureCode, Report};
-use serde::Serialize;
+use intoto_verify::api::{
+    verify_attestation_request, verify_layout_request, AttestationRequest, LayoutRequest,
+};
+use intoto_verify::host::from_host;
+use intoto_verify::report::{AttestationReport, Failure, FailureCode, Report};
 use wasm_bindgen::prelude::*;
 
 pub mod digest;
-pub mod strict;
+pub mod host;
 
 pub use digest::Digester;
 
-/// Precise TypeScript types for the request and the report (the shapes of
-/// `intoto_verify::api::LayoutRequest` and `intoto_verify::report::Report`).
+/// Precise TypeScript types for the requests and the reports (the shapes of the core's
+/// `api::LayoutRequest`, `api::AttestationRequest`, `report::Report` and
+/// `report::AttestationReport`).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+/// Reads a request from a JS value by the core's host-value rules: every property of
+/// every object is seen (so the request types reject unknown fields), `Uint8Array`s stay
+/// bytes, and `undefined` / `null` properties count as not given.
+fn from_js<T: serde::de::DeserializeOwned>(request: JsValue) -> Result<T, String> {
+    from_host(host::to_host(&request)?)
+}
+
+fn invalid(e: String) -> Failure {
+    Failure::new(
+        FailureCode::RequestInvalid,
+        format!("the request is not valid: {e}"),
+    )
+}
 
 /// Verifies a layout.
 ///
@@ -46,14 +68,45 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 pub fn verify_layout(
     #[wasm_bindgen(unchecked_param_type = "LayoutRequest")] request: JsValue,
 ) -> JsValue {
-    let report = match strict::from_js::<LayoutRequest>(request) {
+    let report = match from_js::<LayoutRequest>(request) {
         Ok(req) => verify_layout_request(&req),
-        Err(e) => Report::error(Failure::new(
-            FailureCode::RequestInvalid,
-            format!("the request is not valid: {e}"),
-        )),
+        Err(e) => Report::error(invalid(e)),
     };
-    report_to_js(&report)
+    to_js(&report.to_json())
+}
+
+/// Verifies an attestation (a DSSE-signed in-toto Statement).
+///
+/// `request` is a plain object: `envelope` (the DSSE envelope's JSON, string or
+/// `Uint8Array`; one line of a `.intoto.jsonl` works), `verificationKeys` (PEM strings or
+/// bytes, or `{pem, scheme?, keyid?}`), and optionally `threshold`, `artifact` (its bytes)
+/// or `artifactDigest` (`{sha256: hex, ...}`, `"alg:hex"` or a list of those; what
+/// `Digester.finalize()` returns fits as it is), `policy` (`predicateType`, `builderId`,
+/// `sourceUri`, ...), `envelopeOnly`, `maxBytes`, `maxDepth`. Field names may also be
+/// written in snake_case. Unknown fields are rejected, in `policy` and keys too.
+///
+/// Returns the attestation report as a plain object. Never throws for bad input.
+#[wasm_bindgen(
+    js_name = verifyAttestation,
+    unchecked_return_type = "AttestationReport"
+)]
+pub fn verify_attestation(
+    #[wasm_bindgen(unchecked_param_type = "AttestationRequest")] request: JsValue,
+) -> JsValue {
+    let report = match from_js::<AttestationRequest>(request) {
+        Ok(req) => verify_attestation_request(&req),
+        Err(e) => AttestationReport::error(invalid(e)),
+    };
+    to_js(&report.to_json())
+}
+
+/// Every failure code the core can report, in the core's order (`FailureCode::ALL`).
+#[wasm_bindgen(js_name = failureCodes, unchecked_return_type = "FailureCode[]")]
+pub fn failure_codes() -> Vec<String> {
+    FailureCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect()
 }
 
 /// This package's version (the workspace version of the core it was built with).
@@ -64,22 +117,17 @@ pub fn version() -> String {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `JSON.parse`, for the fallback in [`report_to_js`].
+    /// `JSON.parse`.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
 }
 
-/// Converts a report to a plain JS object: maps as objects (not `Map`s), absent fields
-/// absent, integers as numbers.
-///
-/// serde-wasm-bindgen refuses integers beyond 2^53 (a layout may say `"threshold":
-/// 1e18`); such a report goes through its JSON text and `JSON.parse` instead, which rounds
-/// them as every JSON reader does, so the caller still gets the report rather than an
-/// exception.
-fn report_to_js(report: &Report) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    match report.serialize(&ser) {
-        Ok(v) => v,
-        Err(_) => json_parse(&report.to_json()).unwrap_or_else(|e| e),
-    }
+/// A report as a plain JS object: the core's JSON text (exactly what the CLI prints with
+/// `--format json`) through `JSON.parse`, so maps are objects, absent fields absent, and
+/// numbers beyond 2^53 (a layout may say `"threshold": 1e18`, a Statement may carry any
+/// number) are rounded as every JSON reader rounds them rather than refused.
+fn to_js(json: &str) -> JsValue {
+    // The core's report JSON always parses; if it ever did not, the caller gets the
+    // SyntaxError as the value rather than an exception.
+    json_parse(json).unwrap_or_else(|e| e)
 }

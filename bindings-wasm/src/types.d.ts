@@ -46,8 +46,14 @@ export interface LayoutRequest {
 /** `pass`: everything verified; `fail`: it does not verify; `error`: it could not be evaluated. */
 export type Verdict = "pass" | "fail" | "error";
 
-/** Stable machine-readable failure codes (renaming one is a breaking change). */
-export type FailureCode =
+/**
+ * Stable machine-readable failure codes (renaming one is a breaking change). The same
+ * list at run time: `failureCodes()`.
+ */
+export type FailureCode = LayoutFailureCode | AttestationFailureCode;
+
+/** Failure codes of layout verification (and of any request). */
+export type LayoutFailureCode =
   | "layout-malformed"
   | "layout-keys-missing"
   | "key-invalid"
@@ -69,6 +75,34 @@ export type FailureCode =
   | "inspection-failed"
   | "inspection-result-missing";
 
+/** Failure codes of attestation verification (docs/attestations.md), in the order checked. */
+export type AttestationFailureCode =
+  | "envelope-malformed"
+  | "verification-keys-missing"
+  | "envelope-signature-invalid"
+  | "envelope-threshold-unmet"
+  | "payload-type-unsupported"
+  | "statement-malformed"
+  | "predicate-malformed"
+  | "subject-mismatch"
+  | PolicyFailureCode;
+
+/** Failure codes of policy checks: the failure then carries `expected` and `actual`. */
+export type PolicyFailureCode =
+  | "predicate-type-mismatch"
+  | "builder-id-mismatch"
+  | "build-type-mismatch"
+  | "source-uri-mismatch"
+  | "source-ref-mismatch"
+  | "source-tag-mismatch"
+  | "source-branch-mismatch"
+  | "external-parameter-mismatch"
+  | "vsa-verifier-mismatch"
+  | "vsa-resource-uri-mismatch"
+  | "vsa-policy-mismatch"
+  | "vsa-result-not-passed"
+  | "vsa-level-unmet";
+
 /** Why verification stopped, and where. */
 export interface Failure {
   code: FailureCode;
@@ -81,13 +115,17 @@ export interface Failure {
   rule_index?: number;
   artifacts?: string[];
   keyid?: string;
-  /** The link file or request field at fault. */
+  /** The link file or request field at fault; for a policy check, where in the Statement the value was read. */
   path?: string;
   /** For `sublayout-failed`, the sublayout's own failure. */
   cause?: Failure;
+  /** For an attestation policy check, the value required. */
+  expected?: string;
+  /** For an attestation policy check, the value found (absent when there is none). */
+  actual?: string;
 }
 
-/** A non-fatal observation (`command-mismatch`, `inspections-skipped`, ...). */
+/** A non-fatal observation (`command-mismatch`, `inspections-skipped`, `subject-not-checked`, ...). */
 export interface Warning {
   code: string;
   message: string;
@@ -164,9 +202,176 @@ export interface Report {
   warnings: Warning[];
 }
 
-/** The three digests of a stream, lowercase hex. */
-export interface Digests {
+/**
+ * The three digests of a stream, lowercase hex. A DigestSet (a type alias, so it is
+ * assignable to `DigestSet`): pass it as `artifactDigest` as it is.
+ */
+export type Digests = {
   sha256: string;
   sha384: string;
   sha512: string;
+};
+
+// --- attestations ----------------------------------------------------------------------
+
+/**
+ * A trusted key for an attestation: a PEM public key (SubjectPublicKeyInfo; Ed25519, RSA,
+ * ECDSA P-256/384/521), or the key with the scheme to verify with and the keyid it is
+ * known by (a signature carrying a different keyid is then not tried with it).
+ */
+export type VerificationKey =
+  | ByteInput
+  | {
+      pem: ByteInput;
+      /** securesystemslib scheme name, e.g. `rsa-pkcs1v15-sha256` (default: the key type's default; RSA: RSASSA-PSS-SHA256). */
+      scheme?: string | null;
+      /** Also accepted as `keyId`. */
+      keyid?: string | null;
+    };
+
+/**
+ * What the Statement must say (the core's `Policy`). Every option is optional; an empty
+ * policy checks nothing except a VSA's `verificationResult`. snake_case names are
+ * accepted too; unknown options are rejected.
+ */
+export interface Policy {
+  /** The predicateType, exactly. */
+  predicateType?: string | null;
+  /** The provenance builder id: `NAME` matches `NAME` and `NAME@anything`; `NAME@V` matches `NAME@V` and `NAME@refs/tags/V`. */
+  builderId?: string | null;
+  /** The source repository, e.g. `github.com/owner/repo` (no scheme means `https://`). */
+  sourceUri?: string | null;
+  /** The full git ref the build ran from, e.g. `refs/tags/v1.0.0`. */
+  sourceRef?: string | null;
+  /** The tag the build ran from (`v1.0.0` means `refs/tags/v1.0.0`). */
+  sourceTag?: string | null;
+  /** The branch the build ran from (`main` means `refs/heads/main`). */
+  sourceBranch?: string | null;
+  /** The provenance buildType, exactly. */
+  buildType?: string | null;
+  /** External parameters by dotted path, with the expected value as text (other JSON as compact JSON). */
+  externalParameters?: Record<string, string>;
+  /** The VSA `verifier.id`, exactly. */
+  verifierId?: string | null;
+  /** The VSA `resourceUri`, exactly. */
+  resourceUri?: string | null;
+  /** The VSA `policy.uri`, exactly. */
+  policyUri?: string | null;
+  /** Levels the VSA must attest (`SLSA_BUILD_LEVEL_2` is met by level 2 or higher of the same track). */
+  verifiedLevels?: string[];
+}
+
+/**
+ * Everything needed to verify an attestation (the core's `AttestationRequest`). Field
+ * names may also be written in snake_case (`verification_keys`, `artifact_digest`, ...).
+ * Unknown fields are rejected with a `request-invalid` report.
+ *
+ * Give the artifact as `artifactDigest` (hash a large file with `Digester` and pass what
+ * `finalize()` returns) or as `artifact` (its bytes), not both. Without either, the
+ * subjects are bound to nothing (the report warns `subject-not-checked`).
+ */
+export interface AttestationRequest {
+  /** The DSSE envelope (JSON; a one-line `.intoto.jsonl` works too). */
+  envelope: ByteInput;
+  /** The trusted keys. */
+  verificationKeys?: VerificationKey[];
+  /** Distinct trusted keys that must have signed (default 1). */
+  threshold?: number | null;
+  /** The artifact's bytes (small artifacts). */
+  artifact?: ByteInput | null;
+  /** The artifact's digests: `{sha256: hex, ...}`, `"sha256:hex"` or a list of `"alg:hex"`. md5 and sha1 are refused. */
+  artifactDigest?: DigestSet | string | string[] | null;
+  /** What the Statement must say. */
+  policy?: Policy;
+  /** Verify the envelope's signatures only (any payload; no Statement, subject or policy check). */
+  envelopeOnly?: boolean;
+  /** Largest accepted envelope or Statement, in bytes (default 256 MiB). */
+  maxBytes?: number | null;
+  /** Deepest accepted JSON nesting (default 128). */
+  maxDepth?: number | null;
+}
+
+/** One signature of the envelope. */
+export interface EnvelopeSignatureReport {
+  /** Index in the envelope's `signatures`. */
+  index: number;
+  /** The signature's keyid hint, if any. */
+  keyid?: string;
+  /** Indices of the verification keys that verified it. */
+  verified_by: number[];
+  /** Indices of the keys not tried because their declared keyid differs from the signature's. */
+  keyid_mismatch?: number[];
+}
+
+/** A distinct trusted key that signed the envelope. */
+export interface Signer {
+  /** Index of the (first) verification key with this key material. */
+  key_index: number;
+  /** The key's securesystemslib keyid. */
+  keyid: string;
+  /** The keyid the caller declared for the key, if any. */
+  declared_keyid?: string;
+  /** SHA-256 of the key's SubjectPublicKeyInfo, hex. */
+  fingerprint: string;
+}
+
+export interface EnvelopeReport {
+  payload_type: string;
+  /** SHA-256 of the verified payload bytes, hex. */
+  payload_sha256: string;
+  /** Distinct trusted keys required. */
+  threshold: number;
+  signatures: EnvelopeSignatureReport[];
+  signers: Signer[];
+}
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The verified Statement. */
+export interface StatementReport {
+  version: "v1" | "v0.1";
+  predicate_type: string;
+  /** The Statement as parsed from the verified payload bytes. */
+  body: { [key: string]: JsonValue };
+}
+
+/** A Statement subject that matches the artifact. */
+export interface MatchedSubject {
+  /** Index in the Statement's `subject`. */
+  index: number;
+  name?: string;
+  /** The algorithms whose values agree with the artifact's. */
+  algorithms: string[];
+}
+
+/** One policy check and its outcome. */
+export interface PolicyCheck {
+  /** What was checked (`predicate-type`, `builder-id`, `source-uri`, `vsa-verified-level`, ...). */
+  check: string;
+  /** The failure code this check raises when it does not pass. */
+  code: PolicyFailureCode;
+  passed: boolean;
+  expected: string;
+  /** The value found, if any. */
+  actual?: string;
+  /** Where in the Statement the value was read (`predicate.runDetails.builder.id`). */
+  path?: string;
+  message: string;
+}
+
+/** The attestation report (the same JSON as `intoto-verify attestation --format json`). */
+export interface AttestationReport {
+  verdict: Verdict;
+  failure?: Failure;
+  /** The envelope and who signed it, once parsed. */
+  envelope?: EnvelopeReport;
+  /** The Statement, once its signatures verified and it parsed. */
+  statement?: StatementReport;
+  /** The artifact digests the subjects were matched against, when an artifact was given. */
+  artifact?: DigestSet;
+  matched_subjects: MatchedSubject[];
+  /** The policy checks performed, in order. */
+  checks: PolicyCheck[];
+  warnings: Warning[];
 }

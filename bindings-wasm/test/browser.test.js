@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, REPO } from './server.js';
+import { SUITE_NAMES, MINIMUM_RAN, countsLine } from './suite.js';
 
 const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -67,21 +68,31 @@ async function open(url) {
 }
 
 describe('Chromium', () => {
-  test('conformance: layout-verify (tests/suite) in a page', async (t) => {
-    const page = await open('/bindings-wasm/test/browser/suite.html');
-    await page.waitForFunction(() => window.__suite !== undefined, null, { timeout: 120_000 });
-    const out = await page.evaluate(() => window.__suite);
-    await page.close();
-    assert.equal(out.error, undefined, out.error);
-    t.diagnostic(`${out.userAgent}`);
-    t.diagnostic(
-      `layout-verify in Chromium: ${out.counts.ran} ran (${out.counts.passed} passed, ${out.counts.failed} failed, ` +
-        `${out.counts.differences} deliberate differences), ${out.counts.skipped} skipped, in ${out.ms.toFixed(0)} ms`,
-    );
-    assert.ok(out.counts.ran > 60, `too few cases ran: ${out.counts.ran}`);
-    for (const r of out.results) {
-      await t.test(r.id, { skip: r.status === 'skip' ? r.detail : false }, () => {
-        assert.equal(r.status, 'pass', r.detail);
+  describe('the shared suites (test/suite.js) in a page', () => {
+    let out;
+    before(async () => {
+      const page = await open('/bindings-wasm/test/browser/suite.html');
+      await page.waitForFunction(() => window.__suite !== undefined, null, { timeout: 300_000 });
+      out = await page.evaluate(() => window.__suite);
+      await page.close();
+    });
+
+    test('the page ran', (t) => {
+      assert.equal(out.error, undefined, out.error);
+      t.diagnostic(out.userAgent);
+    });
+
+    for (const name of SUITE_NAMES) {
+      test(`suite: ${name}`, async (t) => {
+        assert.equal(out.error, undefined, out.error);
+        const { results, counts, ms } = out.suites[name];
+        t.diagnostic(countsLine(name, 'Chromium', counts, ms));
+        assert.ok(counts.ran >= MINIMUM_RAN[name], `too few cases ran: ${counts.ran}`);
+        for (const r of results) {
+          await t.test(r.id, { skip: r.status === 'skip' ? r.detail : false }, () => {
+            assert.equal(r.status, 'pass', r.detail);
+          });
+        }
       });
     }
   });
@@ -197,13 +208,102 @@ describe('Chromium', () => {
       await rm(big);
     });
 
-    test('the attestation choice is a placeholder that says it is coming', async () => {
+  });
+
+  describe('examples/browser with the demo attestation', () => {
+    let page;
+    const ATT = path.join(REPO, 'examples/browser/demo-attestation');
+    const envelopeLine = () => readFile(path.join(ATT, 'demo-project.intoto.jsonl'), 'utf8');
+
+    before(async () => {
+      page = await open('/examples/browser/');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
       await page.click('#choose-attestation');
-      assert.ok(await page.isVisible('#panel-attestation'));
-      assert.match(await page.textContent('#panel-attestation'), /Coming soon/);
-      assert.ok(await page.isDisabled('#attestation'));
-      await page.screenshot({ path: path.join(RESULTS, 'example-attestation-placeholder.png') });
-      await page.click('#choose-layout');
+      await page.setInputFiles('#attestation', path.join(ATT, 'demo-project.intoto.jsonl'));
+      await page.setInputFiles('#attestation-key', path.join(ATT, 'builder.pub'));
+    });
+    after(async () => page?.close());
+
+    async function verify(download, shot) {
+      if (download) {
+        await page.evaluate(() => delete document.getElementById('digest').dataset.sha256);
+        await page.setInputFiles('#download', download);
+        await page.waitForSelector('#digest[data-sha256]', { timeout: 30_000 });
+      }
+      const run = await page.evaluate(() => Number(document.getElementById('result').dataset.run ?? 0));
+      await page.click('#verify');
+      await page.waitForFunction((r) => Number(document.getElementById('result').dataset.run ?? 0) > r, run);
+      const got = await page.evaluate(() => ({
+        verdict: document.getElementById('verdict').textContent,
+        message: document.getElementById('verdict-message').textContent,
+        details: document.getElementById('failure-details').innerText,
+        summary: document.getElementById('attestation-summary').innerText,
+        matched: document.getElementById('matched-subjects').innerText,
+        checks: document.getElementById('policy-checks').innerText,
+        warnings: document.getElementById('warnings').innerText,
+        layoutHidden: document.getElementById('layout-result').hidden,
+        report: JSON.parse(document.getElementById('report-json').textContent),
+      }));
+      if (shot) await page.screenshot({ path: path.join(RESULTS, shot), fullPage: true });
+      return got;
+    }
+
+    test('the good download: PASS, the subject matched by sha256 and sha512, the signer shown', async () => {
+      await page.fill('#expect-predicate-type', 'https://slsa.dev/provenance/v1');
+      await page.fill('#expect-source-uri', 'git.intoto-verify.example/demo-project');
+      const got = await verify(path.join(DEMO, 'demo-project.tar.gz'), 'example-attestation-pass.png');
+      assert.equal(got.verdict, 'PASS');
+      assert.ok(got.layoutHidden);
+      assert.ok(!(await page.isVisible('#artifact-name')), 'the layout-only name field is hidden');
+      assert.match(got.matched, /subject 0 “demo-project\.tar\.gz”: sha256, sha512 equal/);
+      assert.match(got.summary, /bd46add6fa00978edb62ddbf896c0e46b858d70a07fd0e7f4d0f22a7da29eca8/);
+      assert.match(got.checks, /predicate type\s+✓/);
+      assert.match(got.checks, /source repository\s+✓/);
+      assert.equal(got.report.verdict, 'pass');
+      assert.equal(got.report.artifact.sha256, '9540262b8b09c653f3df068eba377aafac791c99477094c3caa11165a7c07e14');
+    });
+
+    test('a tampered download: FAIL subject-mismatch, the digests expected and found', async () => {
+      const tampered = new Uint8Array(await readFile(path.join(DEMO, 'demo-project.tar.gz')));
+      tampered[tampered.length - 1] ^= 0x01;
+      const got = await verify({ name: 'demo-project.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(tampered) }, 'example-attestation-fail.png');
+      assert.equal(got.verdict, 'FAILsubject-mismatch');
+      assert.match(got.details, /expected\s+sha256:[0-9a-f]{64}/);
+      assert.match(got.details, /actual\s+subject\[0\] sha256:9540262b/);
+      assert.match(got.matched, /none matches the download/);
+      assert.match(got.checks, /not evaluated: verification stopped before the policy/);
+    });
+
+    test('a builder id the attestation does not have: FAIL builder-id-mismatch, expected vs actual', async () => {
+      await page.fill('#expect-builder-id', 'https://github.com/actions/runner/github-hosted');
+      const got = await verify(path.join(DEMO, 'demo-project.tar.gz'), 'example-attestation-policy.png');
+      await page.fill('#expect-builder-id', '');
+      assert.equal(got.verdict, 'FAILbuilder-id-mismatch');
+      assert.match(got.details, /expected\s+https:\/\/github\.com\/actions\/runner\/github-hosted/);
+      assert.match(got.details, /actual\s+https:\/\/builder\.intoto-verify\.example\/demo-builder@v1/);
+      assert.match(got.checks, /builder id\s+✗ builder-id-mismatch/);
+      assert.equal(got.report.failure.path, 'predicate.runDetails.builder.id');
+    });
+
+    test('a .jsonl with several envelopes: the one about the download is preselected; a pretty .intoto.json works too', async () => {
+      const other = (await readFile(path.join(REPO, 'tests/conformance-attest/cases/vsa-bcid-gke-pass/vsa.intoto.jsonl'), 'utf8')).trim();
+      await page.setInputFiles('#attestation', { name: 'bundle.intoto.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${other}\n${(await envelopeLine()).trim()}\n`) });
+      await page.waitForSelector('#attestation-line', { state: 'visible' });
+      const got = await verify(null); // the good download of the test before
+      assert.equal(await page.inputValue('#attestation-line'), '1');
+      assert.equal(got.verdict, 'PASS');
+      const pretty = JSON.stringify(JSON.parse(await envelopeLine()), null, 2);
+      await page.setInputFiles('#attestation', { name: 'demo-project.intoto.json', mimeType: 'application/json', buffer: Buffer.from(pretty) });
+      await page.waitForSelector('#attestation-line', { state: 'hidden' });
+      assert.equal((await verify(null)).verdict, 'PASS');
+    });
+
+    test('the wrong key: FAIL envelope-signature-invalid', async () => {
+      await page.setInputFiles('#attestation-key', path.join(DEMO, 'keys/alice.pub'));
+      const got = await verify(null);
+      assert.equal(got.verdict, 'FAILenvelope-signature-invalid');
+      assert.match(got.summary, /no key you gave verified a signature/);
+      await page.setInputFiles('#attestation-key', path.join(ATT, 'builder.pub'));
     });
   });
 

@@ -1,7 +1,18 @@
 // A small typed use of the package: `npm run typecheck` (tsc --noEmit) checks that the
 // declarations are complete and precise enough to write this, and reject misuse.
-import init, { verifyLayout, Digester, version } from '@intoto-verify/wasm';
-import type { LayoutRequest, Report, Failure, FailureCode, Digests, InspectionResult } from '@intoto-verify/wasm';
+import init, { verifyLayout, verifyAttestation, Digester, failureCodes, version } from '@intoto-verify/wasm';
+import type {
+  LayoutRequest,
+  Report,
+  Failure,
+  FailureCode,
+  Digests,
+  InspectionResult,
+  AttestationRequest,
+  AttestationReport,
+  Policy,
+  PolicyCheck,
+} from '@intoto-verify/wasm';
 
 await init();
 
@@ -50,7 +61,40 @@ const hex: string = digests.sha256 + digests.sha384 + digests.sha512;
 d.free();
 console.log(version(), code, bytes, hex, report.inspections.map((i) => i.return_value), report.warnings.map((w) => w.code));
 
+// An attestation about a download, hashed as a stream, with a policy.
+async function checkDownload(file: Blob, envelope: string, pem: string): Promise<AttestationReport> {
+  const digester = new Digester();
+  for await (const chunk of file.stream()) digester.update(chunk);
+  const policy: Policy = { predicateType: 'https://slsa.dev/provenance/v1', builderId: 'https://example.com/builder', verifiedLevels: [] };
+  const req: AttestationRequest = { envelope, verificationKeys: [pem, { pem, keyid: 'k1', scheme: 'ed25519' }], artifactDigest: digester.finalize(), policy };
+  digester.free();
+  return verifyAttestation(req);
+}
+const att = await checkDownload(new Blob(['abc']), '{}', 'pem');
+if (att.verdict !== 'pass' && att.failure) console.log(att.failure.code, att.failure.expected, att.failure.actual);
+const failed: PolicyCheck[] = att.checks.filter((c) => !c.passed);
+console.log(
+  failed.map((c) => `${c.check}: ${c.expected} vs ${c.actual ?? '(none)'}`),
+  att.matched_subjects.map((m) => m.name ?? m.index),
+  att.envelope?.signers.map((s) => s.keyid),
+  att.statement?.predicate_type,
+  att.artifact?.sha256,
+);
+verifyAttestation({ envelope: new Uint8Array(0), artifactDigest: 'sha256:abc' });
+verifyAttestation({ envelope: '{}', artifactDigest: ['sha256:abc', 'sha512:def'], envelopeOnly: true, threshold: 2 });
+const codes: FailureCode[] = failureCodes();
+const policyCode: FailureCode = 'builder-id-mismatch';
+console.log(codes, policyCode);
+
 // Misuse the declarations must reject:
+// @ts-expect-error `envelope` is required
+verifyAttestation({ verificationKeys: [] });
+// @ts-expect-error a policy option's name is checked (builderId)
+verifyAttestation({ envelope: '{}', policy: { builderID: 'x' } });
+// @ts-expect-error a key object needs its pem
+verifyAttestation({ envelope: '{}', verificationKeys: [{ keyid: 'k1' }] });
+// @ts-expect-error an attestation report has no steps
+console.log(att.steps);
 // @ts-expect-error `now` is required
 verifyLayout({ layout: '{}' });
 // @ts-expect-error not a failure code
