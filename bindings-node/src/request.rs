@@ -8,6 +8,7 @@
 
 use crate::errors::{type_name, ArgError, Problem};
 use intoto_verify::api::LayoutRequest;
+use intoto_verify::model::DigestSet;
 use intoto_verify::time::Timestamp;
 use intoto_verify::verify::InspectionResult;
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Uint8ArraySlice, Unknown};
@@ -230,14 +231,14 @@ fn inspection(value: Unknown<'_>, path: &str) -> R<InspectionResult> {
     )?;
     check_keys(&obj, path, INSPECTION_FIELDS)?;
     let field = |f| get(&obj, path, f);
-    let artifacts = |f| -> R<BTreeMap<String, BTreeMap<String, String>>> {
+    let artifacts = |f| -> R<BTreeMap<String, DigestSet>> {
         match field(f)? {
             None => Ok(BTreeMap::new()),
             Some((v, p)) => record(
                 v,
                 &p,
                 "an object of artifact names to digest objects",
-                string_record,
+                |v, p| string_record(v, p).map(|m| m.into_iter().collect()),
             ),
         }
     };

@@ -18,8 +18,104 @@ use crate::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// The digests recorded for one artifact: algorithm name to hex digest.
-pub type DigestSet = BTreeMap<String, String>;
+/// The digests recorded for one artifact: algorithm name to hex digest, sorted by algorithm.
+///
+/// A link records one or two digests per artifact and can hold hundreds of thousands of
+/// artifacts, so this is a small sorted vector rather than a map (a `BTreeMap` allocates a
+/// whole node, over 500 bytes, for a single entry). Two sets are equal when they hold the
+/// same algorithms with the same values, as the reference compares its dicts.
+///
+/// ```
+/// use intoto_verify::model::DigestSet;
+/// let a: DigestSet = [("sha512".to_string(), "bb".to_string()), ("sha256".to_string(), "aa".to_string())].into_iter().collect();
+/// assert_eq!(a.get("sha256"), Some("aa"));
+/// assert_eq!(a.iter().map(|(alg, _)| alg).collect::<Vec<_>>(), ["sha256", "sha512"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub struct DigestSet(Vec<(String, String)>);
+
+impl DigestSet {
+    /// An empty set.
+    pub fn new() -> DigestSet {
+        DigestSet(Vec::new())
+    }
+
+    /// The digest for `algorithm`, if recorded.
+    pub fn get(&self, algorithm: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(a, _)| a.as_str().cmp(algorithm))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Records `digest` for `algorithm` (replacing an earlier one).
+    pub fn insert(&mut self, algorithm: String, digest: String) {
+        match self.0.binary_search_by(|(a, _)| a.cmp(&algorithm)) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = digest;
+                }
+            }
+            Err(i) => self.0.insert(i, (algorithm, digest)),
+        }
+    }
+
+    /// `(algorithm, digest)` pairs, by algorithm.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(a, d)| (a.as_str(), d.as_str()))
+    }
+
+    /// How many digests are recorded.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no digest is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for DigestSet {
+    /// Collects pairs; of two pairs for one algorithm the later wins.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> DigestSet {
+        let mut v: Vec<(String, String)> = iter.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0)); // stable: equal algorithms keep their order
+        let mut out: Vec<(String, String)> = Vec::with_capacity(v.len());
+        for (a, d) in v {
+            match out.last_mut() {
+                Some(last) if last.0 == a => last.1 = d,
+                _ => out.push((a, d)),
+            }
+        }
+        DigestSet(out)
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for DigestSet {
+    fn from(pairs: [(String, String); N]) -> DigestSet {
+        pairs.into_iter().collect()
+    }
+}
+
+impl serde::Serialize for DigestSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (a, d) in &self.0 {
+            m.serialize_entry(a, d)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DigestSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DigestSet, D::Error> {
+        let m: BTreeMap<String, String> = serde::Deserialize::deserialize(d)?;
+        Ok(DigestSet(m.into_iter().collect()))
+    }
+}
 
 /// Artifacts of one side of a link: name to digests.
 pub type Artifacts = BTreeMap<String, DigestSet>;
