@@ -35,6 +35,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut h = Hasher::new();
     let (n, t) = stream(&path, |c| h.update(c))?;
     let d = h.finalize();
-    println!("sha256+sha384+sha512:    {:.0} MB/s (sha256 {})", n as f64 / t / 1e6, d.sha256);
+    println!(
+        "sha256+sha384+sha512:    {:.0} MB/s (sha256 {})",
+        n as f64 / t / 1e6,
+        d.sha256
+    );
     Ok(())
 }

@@ -133,6 +133,8 @@ pub struct JsonLimits {
     pub max_bytes: usize,
     /// Deepest accepted nesting of arrays and objects.
     pub max_depth: usize,
+    /// Most entries in one array or object (artifacts of a link, steps, signatures, ...).
+    pub max_entries: usize,
 }
 
 impl Default for JsonLimits {
@@ -140,6 +142,7 @@ impl Default for JsonLimits {
         JsonLimits {
             max_bytes: 256 * 1024 * 1024,
             max_depth: 128,
+            max_entries: 1_000_000,
         }
     }
 }
@@ -182,6 +185,11 @@ pub enum JsonErrorKind {
     },
     /// Something follows the top-level value.
     TrailingData,
+    /// An array or object holds more entries than [`JsonLimits::max_entries`].
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+    },
     /// A malformed number.
     InvalidNumber,
     /// A number with more than 4,300 digits (CPython's own limit, which the reference
@@ -238,6 +246,11 @@ impl fmt::Display for JsonError {
             JsonErrorKind::TrailingData => {
                 write!(f, "data after the JSON value at byte {}", self.offset)
             }
+            JsonErrorKind::TooManyEntries { limit } => write!(
+                f,
+                "more than {limit} entries in one array or object at byte {}",
+                self.offset
+            ),
             JsonErrorKind::InvalidNumber => write!(f, "malformed number at byte {}", self.offset),
             JsonErrorKind::NumberTooLong => write!(
                 f,
@@ -282,6 +295,7 @@ pub fn parse(input: &[u8], limits: JsonLimits) -> Result<Value, JsonError> {
         input,
         pos: 0,
         max_depth: limits.max_depth,
+        max_entries: limits.max_entries,
     };
     p.skip_ws();
     let v = p.value(0)?;
@@ -296,6 +310,7 @@ struct Parser<'a> {
     input: &'a [u8],
     pos: usize,
     max_depth: usize,
+    max_entries: usize,
 }
 
 impl Parser<'_> {
@@ -401,6 +416,11 @@ impl Parser<'_> {
             self.skip_ws();
             let v = self.value(depth)?;
             entries.push((key, v, key_at));
+            if entries.len() > self.max_entries {
+                return Err(self.err(JsonErrorKind::TooManyEntries {
+                    limit: self.max_entries,
+                }));
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -444,6 +464,11 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             items.push(self.value(depth)?);
+            if items.len() > self.max_entries {
+                return Err(self.err(JsonErrorKind::TooManyEntries {
+                    limit: self.max_entries,
+                }));
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -723,11 +748,25 @@ mod tests {
         let small = JsonLimits {
             max_bytes: 4,
             max_depth: 4,
+            max_entries: 2,
         };
         assert!(matches!(
             parse(b"[1,2,3]", small).map_err(|e| e.kind),
             Err(JsonErrorKind::TooLarge { size: 7, limit: 4 })
         ));
+        let few = JsonLimits {
+            max_entries: 2,
+            ..JsonLimits::default()
+        };
+        assert!(matches!(
+            parse(b"[1,2,3]", few).map_err(|e| e.kind),
+            Err(JsonErrorKind::TooManyEntries { limit: 2 })
+        ));
+        assert!(matches!(
+            parse(br#"{"a":1,"b":2,"c":3}"#, few).map_err(|e| e.kind),
+            Err(JsonErrorKind::TooManyEntries { limit: 2 })
+        ));
+        assert!(parse(b"[1,2]", few).is_ok());
     }
 
     #[test]

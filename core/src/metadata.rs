@@ -209,6 +209,15 @@ impl Metadata {
             .ok_or_else(|| MetadataError::BadSignatureList {
                 reason: "`signatures` is not an array".into(),
             })?;
+        if sigs.len() > dsse::MAX_SIGNATURES {
+            return Err(MetadataError::BadSignatureList {
+                reason: format!(
+                    "{} signatures, more than the {} accepted",
+                    sigs.len(),
+                    dsse::MAX_SIGNATURES
+                ),
+            });
+        }
         let mut signatures = Vec::with_capacity(sigs.len());
         for (i, s) in sigs.iter().enumerate() {
             let m = s
