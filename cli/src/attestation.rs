@@ -2,7 +2,7 @@
 //! core's [`AttestationReport`].
 
 use crate::args::{AttestationArgs, Format};
-use crate::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE};
+use crate::{io_failure, key_failure, EXIT_FAIL, EXIT_PASS, EXIT_USAGE};
 use intoto_verify::attestation::{verify_attestation, AttestationOptions, TrustedKey};
 use intoto_verify::digest::{DigestSet, Hasher};
 use intoto_verify::keys::{PublicKey, Scheme};
@@ -18,15 +18,6 @@ const CHUNK: usize = 1 << 20;
 fn usage_error(stderr: &mut dyn Write, msg: &str) -> i32 {
     let _ = writeln!(stderr, "intoto-verify attestation: error: {msg}");
     EXIT_USAGE
-}
-
-fn io_failure(stderr: &mut dyn Write, what: &str, path: &Path, e: &dyn std::fmt::Display) -> i32 {
-    let _ = writeln!(
-        stderr,
-        "(intoto-verify) cannot read {what} {}: {e}",
-        path.display()
-    );
-    EXIT_FAIL
 }
 
 /// Digests a file through the streaming hasher, one chunk at a time.
@@ -119,14 +110,7 @@ pub fn command(a: &AttestationArgs, stdout: &mut dyn Write, stderr: &mut dyn Wri
                 key,
                 keyid: per_key(&a.verification_key_ids, i).map(str::to_owned),
             }),
-            Err(e) => {
-                let _ = writeln!(
-                    stderr,
-                    "(intoto-verify) cannot load key {}: {e}",
-                    path.display()
-                );
-                return EXIT_FAIL;
-            }
+            Err(e) => return key_failure(stderr, path, &e),
         }
     }
     let envelope = match std::fs::read(&a.envelope) {

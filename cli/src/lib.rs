@@ -64,6 +64,36 @@ where
     }
 }
 
+/// Reports a file that cannot be read or loaded; verification cannot start (exit 1, like
+/// the reference's `FileNotFoundError`).
+pub(crate) fn io_failure(
+    stderr: &mut dyn Write,
+    what: &str,
+    path: &std::path::Path,
+    e: &dyn std::fmt::Display,
+) -> i32 {
+    let _ = writeln!(
+        stderr,
+        "(intoto-verify) cannot read {what} {}: {e}",
+        path.display()
+    );
+    EXIT_FAIL
+}
+
+/// Reports a key file that was read but is not a usable public key (exit 1).
+pub(crate) fn key_failure(
+    stderr: &mut dyn Write,
+    path: &std::path::Path,
+    e: &dyn std::fmt::Display,
+) -> i32 {
+    let _ = writeln!(
+        stderr,
+        "(intoto-verify) cannot load key {}: {e}",
+        path.display()
+    );
+    EXIT_FAIL
+}
+
 fn usage_error(stderr: &mut dyn Write, msg: &str) -> i32 {
     let _ = writeln!(stderr, "intoto-verify: error: {msg}");
     EXIT_USAGE
@@ -105,37 +135,16 @@ fn verify_layout_command(a: &LayoutArgs, stdout: &mut dyn Write, stderr: &mut dy
     for path in &a.verification_keys {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => {
-                let _ = writeln!(
-                    stderr,
-                    "(intoto-verify) cannot read key {}: {e}",
-                    path.display()
-                );
-                return EXIT_FAIL;
-            }
+            Err(e) => return io_failure(stderr, "key", path, &e),
         };
         match PublicKey::from_pem(&bytes) {
             Ok(k) => keys.push(k),
-            Err(e) => {
-                let _ = writeln!(
-                    stderr,
-                    "(intoto-verify) cannot load key {}: {e}",
-                    path.display()
-                );
-                return EXIT_FAIL;
-            }
+            Err(e) => return key_failure(stderr, path, &e),
         }
     }
     let layout = match std::fs::read(&a.layout) {
         Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(
-                stderr,
-                "(intoto-verify) cannot read layout {}: {e}",
-                a.layout.display()
-            );
-            return EXIT_FAIL;
-        }
+        Err(e) => return io_failure(stderr, "layout", &a.layout, &e),
     };
 
     let options = VerifyOptions {
