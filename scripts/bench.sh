@@ -21,7 +21,8 @@ mkdir -p "$out/chains"
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 venv=$(./scripts/setup-reference.sh | tail -n 1)
 py="$venv/bin/python"
-cargo build -q --release -p intoto-verify-cli -p intoto-verify --example inproc
+cargo build -q --release -p intoto-verify-cli
+cargo build -q --release -p intoto-verify --example inproc
 ours="$repo/target/release/intoto-verify"
 inproc="$repo/target/release/examples/inproc"
 

@@ -134,8 +134,8 @@ impl Default for VerifyOptions {
 pub struct VerifyContext<'a> {
     /// The keys that must all have signed the layout.
     pub layout_keys: &'a [PublicKey],
-    /// The link files.
-    pub links: &'a dyn LinkSource,
+    /// The link files (shared with the worker threads that parse and check them).
+    pub links: &'a (dyn LinkSource + Sync),
     /// The current time.
     pub now: Timestamp,
     /// Substitution parameters; `None` leaves `{...}` untouched, as the reference does.
@@ -353,8 +353,9 @@ impl Verification<'_, '_> {
 
         // 4-6. Links, signatures, thresholds, sublayouts, alignment, agreement.
         let mut reduced: BTreeMap<String, Link> = BTreeMap::new();
+        let mut prepared = self.prepare_links(layout, dir);
         for step in &layout.steps {
-            let (report, link) = self.step_links(layout, step, dir, depth)?;
+            let (report, link) = self.step_links(layout, step, dir, depth, &mut prepared)?;
             self.report.steps.push(report);
             reduced.insert(step.name.clone(), link);
         }
@@ -459,6 +460,7 @@ impl Verification<'_, '_> {
         step: &Step,
         dir: &str,
         depth: usize,
+        prepared: &mut BTreeMap<String, Prepared>,
     ) -> Result<(StepReport, Link), Failure> {
         let mut report = StepReport {
             name: step.name.clone(),
@@ -483,12 +485,20 @@ impl Verification<'_, '_> {
                 format: None,
                 sublayout: None,
             };
-            let Some(bytes) = self.ctx.links.get(&path) else {
+            // Parsed and signature-checked ahead of time, on every core (prepare_links);
+            // a path listed twice is prepared again here.
+            let Some(Prepared {
+                metadata,
+                signature,
+            }) = prepared
+                .remove(&path)
+                .or_else(|| prepare_one(self.ctx, layout, &path, keyid))
+            else {
                 report.links.push(lr);
                 continue;
             };
             present += 1;
-            let md = match Metadata::parse(&bytes, self.ctx.options.json) {
+            let md = match metadata {
                 Ok(md) => md,
                 Err(e) => {
                     lr.status = LinkStatus::Unparseable;
@@ -507,7 +517,8 @@ impl Verification<'_, '_> {
                 report.links.push(lr);
                 continue;
             };
-            match md.check_signature(key, &[keyid.as_str()]) {
+            let status = signature.unwrap_or_else(|| md.check_signature(key, &[keyid.as_str()]));
+            match status {
                 SignatureStatus::Verified => {}
                 s => {
                     lr.status = if s == SignatureStatus::NoSignature {
@@ -737,6 +748,107 @@ impl Verification<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// A link file parsed and checked against its functionary's key, ahead of the (ordered)
+/// evaluation of the steps.
+struct Prepared {
+    metadata: Result<Metadata, MetadataError>,
+    /// The functionary's signature on it; `None` when the key is not in the layout.
+    signature: Option<SignatureStatus>,
+}
+
+/// Reads, parses and signature-checks the link file at `path` for functionary `keyid`.
+/// `None` when there is no such file.
+fn prepare_one(
+    ctx: &VerifyContext<'_>,
+    layout: &Layout,
+    path: &str,
+    keyid: &str,
+) -> Option<Prepared> {
+    let bytes = ctx.links.get(path)?;
+    let metadata = Metadata::parse(&bytes, ctx.options.json);
+    drop(bytes);
+    let signature = match (&metadata, layout.keys.get(keyid)) {
+        (Ok(md), Some(key)) => Some(md.check_signature(key, &[keyid])),
+        _ => None,
+    };
+    let metadata = metadata.map(|mut md| {
+        // The signed bytes are only needed again to re-check a sublayout's signature.
+        if matches!(md.payload, Payload::Link(_)) {
+            md.signed_bytes = Vec::new();
+        }
+        md
+    });
+    Some(Prepared {
+        metadata,
+        signature,
+    })
+}
+
+impl Verification<'_, '_> {
+    /// Parses and checks every link file of `layout`'s steps, spread over the available
+    /// cores (one thread where there are none, as in WebAssembly). Verdicts do not depend
+    /// on it: the steps are then evaluated in layout order from these results.
+    fn prepare_links(&self, layout: &Layout, dir: &str) -> BTreeMap<String, Prepared> {
+        let mut jobs: Vec<(String, &str)> = Vec::new();
+        for step in &layout.steps {
+            for keyid in &step.pubkeys {
+                let short = keyid.get(..8).unwrap_or(keyid);
+                let path = format!("{dir}{}.{short}.link", step.name);
+                if !jobs.iter().any(|(p, _)| *p == path) {
+                    jobs.push((path, keyid.as_str()));
+                }
+            }
+        }
+        let ctx = self.ctx;
+        parallel_map(&jobs, |(path, keyid)| {
+            prepare_one(ctx, layout, path, keyid).map(|p| (path.clone(), p))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// `items.map(f)`, on several threads where the platform has them. Results come back in
+/// any order; an item whose thread could not run is simply missing (callers redo it).
+#[cfg(not(target_arch = "wasm32"))]
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .filter_map(|t| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || {
+                        items
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| i % threads == t)
+                            .map(|(_, item)| f(item))
+                            .collect::<Vec<R>>()
+                    })
+                    .ok()
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// `items.map(f)` (WebAssembly has no threads here).
+#[cfg(target_arch = "wasm32")]
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    items.iter().map(f).collect()
 }
 
 fn check_names(link: &Link, step: Option<&str>, inspection: Option<&str>) -> Result<(), Failure> {
