@@ -475,8 +475,7 @@ impl Verification<'_, '_> {
         let mut sublayout_failure: Option<Failure> = None;
 
         for keyid in &step.pubkeys {
-            let short = keyid.get(..8).unwrap_or(keyid);
-            let path = format!("{dir}{}.{short}.link", step.name);
+            let path = link_path(dir, &step.name, keyid);
             let mut lr = LinkReport {
                 path: path.clone(),
                 keyid: keyid.clone(),
@@ -557,7 +556,7 @@ impl Verification<'_, '_> {
                         f.path = Some(path.clone());
                         return Err(f);
                     }
-                    let sub_dir = format!("{dir}{}.{short}/", step.name);
+                    let sub_dir = format!("{dir}{}.{}/", step.name, keyid_prefix(keyid));
                     let mut inner = Verification {
                         ctx: self.ctx,
                         runner: &mut *self.runner,
@@ -750,6 +749,16 @@ impl Verification<'_, '_> {
     }
 }
 
+/// The first 8 characters of a key id, as the reference names link files.
+fn keyid_prefix(keyid: &str) -> &str {
+    keyid.get(..8).unwrap_or(keyid)
+}
+
+/// Where the reference looks for a functionary's link: `{dir}{step}.{keyid[:8]}.link`.
+fn link_path(dir: &str, step: &str, keyid: &str) -> String {
+    format!("{dir}{step}.{}.link", keyid_prefix(keyid))
+}
+
 /// A link file parsed and checked against its functionary's key, ahead of the (ordered)
 /// evaluation of the steps.
 struct Prepared {
@@ -794,8 +803,7 @@ impl Verification<'_, '_> {
         let mut jobs: Vec<(String, &str)> = Vec::new();
         for step in &layout.steps {
             for keyid in &step.pubkeys {
-                let short = keyid.get(..8).unwrap_or(keyid);
-                let path = format!("{dir}{}.{short}.link", step.name);
+                let path = link_path(dir, &step.name, keyid);
                 if !jobs.iter().any(|(p, _)| *p == path) {
                     jobs.push((path, keyid.as_str()));
                 }
