@@ -247,8 +247,8 @@ fn inspection(value: Unknown<'_>, path: &str) -> R<InspectionResult> {
     };
     Ok(InspectionResult {
         return_value: integer(rv, &rv_path, -MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)? as i64,
-        materials: artifacts(("materials", None))?,
-        products: artifacts(("products", None))?,
+        materials: artifacts(("materials", None))?.into_iter().collect(),
+        products: artifacts(("products", None))?.into_iter().collect(),
     })
 }
 

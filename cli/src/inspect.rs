@@ -44,17 +44,17 @@ impl CommandRunner {
 
     /// Every regular file below the directory, hashed.
     pub fn record(&self) -> Result<Artifacts, String> {
-        let mut out = Artifacts::new();
+        let mut out = Vec::new();
         let mut seen_dirs = Vec::new();
         self.walk(&self.dir, "", &mut out, &mut seen_dirs, 0)?;
-        Ok(out)
+        Ok(out.into_iter().collect())
     }
 
     fn walk(
         &self,
         dir: &Path,
         prefix: &str,
-        out: &mut Artifacts,
+        out: &mut Vec<(String, DigestSet)>,
         seen: &mut Vec<PathBuf>,
         depth: usize,
     ) -> Result<(), String> {
@@ -91,7 +91,7 @@ impl CommandRunner {
                 self.walk(&path, &rel, out, seen, depth + 1)?;
             } else if meta.is_file() {
                 let digest = hash_file(&path)?;
-                out.insert(rel, DigestSet::from([("sha256".to_owned(), digest)]));
+                out.push((rel, DigestSet::from([("sha256".to_owned(), digest)])));
             }
         }
         if let Ok(real) = std::fs::canonicalize(dir) {

@@ -9,7 +9,8 @@
 //! * `true`, `false`, `null`;
 //! * floats are not canonicalisable: [`CanonicalError::Float`].
 
-use crate::json::{Map, Value};
+use crate::json::{sort_and_find_duplicate, JsonError, JsonLimits, Map, Parser, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a value has no canonical form.
@@ -118,6 +119,173 @@ pub fn encode_str(s: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(run);
     }
     out.push(b'"');
+}
+
+/// Why JSON bytes have no canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FromJsonError {
+    /// Not JSON (or beyond the limits), exactly as [`crate::json::parse`] would say.
+    Json(JsonError),
+    /// JSON, but holding a float.
+    Canonical(CanonicalError),
+}
+
+impl fmt::Display for FromJsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FromJsonError::Json(e) => write!(f, "not valid JSON: {e}"),
+            FromJsonError::Canonical(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FromJsonError {}
+
+/// The canonical JSON bytes of a JSON text, read in one pass without building a tree:
+/// the same bytes as `encode(&json::parse(input)?)`, and the same errors.
+///
+/// ```
+/// use intoto_verify::{canonical, json::JsonLimits};
+/// let c = canonical::encode_json(b"{ \"b\": \"x\", \"a\": [1, -0] }", JsonLimits::default()).unwrap();
+/// assert_eq!(c, b"{\"a\":[1,0],\"b\":\"x\"}".to_vec());
+/// ```
+pub fn encode_json(input: &[u8], limits: JsonLimits) -> Result<Vec<u8>, FromJsonError> {
+    let mut p = Parser::new(input, limits).map_err(FromJsonError::Json)?;
+    let mut w = Writer::default();
+    w.value(&mut p, 0).map_err(FromJsonError::Json)?;
+    p.finish().map_err(FromJsonError::Json)?;
+    match w.float {
+        Some(number) => Err(FromJsonError::Canonical(CanonicalError::Float { number })),
+        None => Ok(w.out),
+    }
+}
+
+/// Writes canonical JSON while a [`Parser`] reads the input. Objects whose keys arrive in
+/// order (what in-toto tools write) are copied through as they are read; an object whose
+/// keys do not is read again, its entries encoded apart and sorted.
+#[derive(Default)]
+pub(crate) struct Writer {
+    /// The canonical bytes so far.
+    pub(crate) out: Vec<u8>,
+    /// The first float met: the input has no canonical form (the output is meaningless).
+    pub(crate) float: Option<String>,
+}
+
+impl Writer {
+    /// Reads the value at the parser (inside a container of depth `depth`) and writes it.
+    pub(crate) fn value(&mut self, p: &mut Parser<'_>, depth: usize) -> Result<(), JsonError> {
+        match p.peek() {
+            Some(b'{') => self.object(p, depth + 1),
+            Some(b'[') => {
+                let mut first = true;
+                self.out.push(b'[');
+                p.array_items(depth + 1, |p| {
+                    if !first {
+                        self.out.push(b',');
+                    }
+                    first = false;
+                    self.value(p, depth + 1)
+                })?;
+                self.out.push(b']');
+                Ok(())
+            }
+            Some(b'"') => {
+                let s = p.string()?;
+                self.string(&s);
+                Ok(())
+            }
+            Some(b't') => p
+                .literal(b"true")
+                .map(|()| self.out.extend_from_slice(b"true")),
+            Some(b'f') => p
+                .literal(b"false")
+                .map(|()| self.out.extend_from_slice(b"false")),
+            Some(b'n') => p
+                .literal(b"null")
+                .map(|()| self.out.extend_from_slice(b"null")),
+            Some(b'-' | b'0'..=b'9') => {
+                let (text, integer) = p.number()?;
+                if !integer {
+                    self.float.get_or_insert_with(|| text.to_owned());
+                } else if text == "-0" {
+                    self.out.push(b'0');
+                } else {
+                    self.out.extend_from_slice(text.as_bytes());
+                }
+                Ok(())
+            }
+            // Let the tree reader produce the error for anything else.
+            _ => p.value(depth).map(drop),
+        }
+    }
+
+    // The `Cow` is the point: a borrowed string was read without escapes.
+    #[allow(clippy::ptr_arg)]
+    fn string(&mut self, s: &Cow<'_, str>) {
+        match s {
+            // Read without escapes: it holds no `"` or `\`, so it is written as it is.
+            Cow::Borrowed(b) => {
+                self.out.reserve(b.len() + 2);
+                self.out.push(b'"');
+                self.out.extend_from_slice(b.as_bytes());
+                self.out.push(b'"');
+            }
+            Cow::Owned(o) => encode_str(o, &mut self.out),
+        }
+    }
+
+    fn object(&mut self, p: &mut Parser<'_>, depth: usize) -> Result<(), JsonError> {
+        let (start_at, start_len) = (p.offset(), self.out.len());
+        let mut prev: Option<Cow<'_, str>> = None;
+        let mut in_order = true;
+        self.out.push(b'{');
+        p.object_entries(depth, |p, key, _| {
+            if in_order && prev.as_ref().is_some_and(|k| *k >= key) {
+                in_order = false;
+            }
+            if !in_order {
+                // Still read (and check) the rest; it is written again below.
+                return self.value(p, depth);
+            }
+            if prev.is_some() {
+                self.out.push(b',');
+            }
+            self.string(&key);
+            self.out.push(b':');
+            self.value(p, depth)?;
+            prev = Some(key);
+            Ok(())
+        })?;
+        if in_order {
+            self.out.push(b'}');
+            return Ok(());
+        }
+        self.out.truncate(start_len);
+        p.rewind(start_at);
+        let mut entries: Vec<(Cow<'_, str>, Vec<u8>, usize)> = Vec::new();
+        p.object_entries(depth, |p, key, at| {
+            let outer = std::mem::take(&mut self.out);
+            let r = self.value(p, depth);
+            let encoded = std::mem::replace(&mut self.out, outer);
+            entries.push((key, encoded, at));
+            r
+        })?;
+        if let Some(e) = sort_and_find_duplicate(&mut entries, |e| (&e.0, e.2)) {
+            return Err(e);
+        }
+        self.out.push(b'{');
+        for (i, (k, v, _)) in entries.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.string(k);
+            self.out.push(b':');
+            self.out.extend_from_slice(v);
+        }
+        self.out.push(b'}');
+        Ok(())
+    }
 }
 
 #[cfg(test)]

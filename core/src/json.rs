@@ -17,6 +17,7 @@
 //! needs: Rust orders `String`s by UTF-8 bytes, which is Unicode code point order, which is
 //! how Python sorts `str` keys.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -276,52 +277,103 @@ impl std::error::Error for JsonError {}
 /// assert!(matches!(e.kind, JsonErrorKind::DuplicateKey { .. }));
 /// ```
 pub fn parse(input: &[u8], limits: JsonLimits) -> Result<Value, JsonError> {
-    if input.len() > limits.max_bytes {
-        return Err(JsonError {
-            kind: JsonErrorKind::TooLarge {
-                size: input.len(),
-                limit: limits.max_bytes,
-            },
-            offset: 0,
-        });
-    }
-    if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(JsonError {
-            kind: JsonErrorKind::ByteOrderMark,
-            offset: 0,
-        });
-    }
-    let mut p = Parser {
-        input,
-        pos: 0,
-        max_depth: limits.max_depth,
-        max_entries: limits.max_entries,
-    };
-    p.skip_ws();
+    let mut p = Parser::new(input, limits)?;
     let v = p.value(0)?;
-    p.skip_ws();
-    if p.pos != input.len() {
-        return Err(p.err(JsonErrorKind::TrailingData));
-    }
+    p.finish()?;
     Ok(v)
 }
 
-struct Parser<'a> {
+/// Bytes that end a plain run inside a string: the closing quote, an escape, a raw
+/// control character.
+// Built at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The strict JSON reader: [`parse`] builds a [`Value`] tree with it, and the one-pass
+/// readers (canonical JSON straight from bytes, links with many artifacts) walk the same
+/// grammar with it, so every path accepts exactly the same inputs.
+pub(crate) struct Parser<'a> {
     input: &'a [u8],
+    /// The input as text, when all of it is UTF-8 (nearly always): strings are then cut
+    /// out of it without validating each one again.
+    text: Option<&'a str>,
     pos: usize,
     max_depth: usize,
     max_entries: usize,
 }
 
-impl Parser<'_> {
-    fn err(&self, kind: JsonErrorKind) -> JsonError {
+impl<'a> Parser<'a> {
+    /// A reader positioned at the first value of `input` (size and byte-order mark
+    /// checked).
+    pub(crate) fn new(input: &'a [u8], limits: JsonLimits) -> Result<Self, JsonError> {
+        if input.len() > limits.max_bytes {
+            return Err(JsonError {
+                kind: JsonErrorKind::TooLarge {
+                    size: input.len(),
+                    limit: limits.max_bytes,
+                },
+                offset: 0,
+            });
+        }
+        if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Err(JsonError {
+                kind: JsonErrorKind::ByteOrderMark,
+                offset: 0,
+            });
+        }
+        let mut p = Parser {
+            input,
+            text: std::str::from_utf8(input).ok(),
+            pos: 0,
+            max_depth: limits.max_depth,
+            max_entries: limits.max_entries,
+        };
+        p.skip_ws();
+        Ok(p)
+    }
+
+    /// Checks that only whitespace follows the top-level value.
+    pub(crate) fn finish(&mut self) -> Result<(), JsonError> {
+        self.skip_ws();
+        if self.pos != self.input.len() {
+            return Err(self.err(JsonErrorKind::TrailingData));
+        }
+        Ok(())
+    }
+
+    /// The current byte offset.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Goes back to an earlier offset (to read a value again).
+    pub(crate) fn rewind(&mut self, offset: usize) {
+        self.pos = offset.min(self.input.len());
+    }
+
+    /// The input bytes between two offsets.
+    pub(crate) fn slice(&self, start: usize, end: usize) -> &'a [u8] {
+        self.input.get(start..end).unwrap_or_default()
+    }
+
+    pub(crate) fn err(&self, kind: JsonErrorKind) -> JsonError {
         JsonError {
             kind,
             offset: self.pos,
         }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
 
@@ -342,27 +394,35 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
+    /// Parses the value here into a tree; `depth` is the nesting depth of its container.
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
         match self.peek() {
             None => Err(self.err(JsonErrorKind::UnexpectedEnd)),
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
-            Some(b'"') => Ok(Value::String(self.string()?)),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.literal(b"null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'"') => Ok(Value::String(self.string()?.into_owned())),
+            Some(b't') => self.literal(b"true").map(|()| Value::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|()| Value::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|()| Value::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let (text, integer) = self.number()?;
+                Ok(Value::Number(Number {
+                    text: text.to_owned(),
+                    integer,
+                }))
+            }
             Some(_) => Err(self.err(JsonErrorKind::UnexpectedCharacter {
                 expected: "a JSON value",
             })),
         }
     }
 
-    fn literal(&mut self, word: &[u8], v: Value) -> Result<Value, JsonError> {
+    /// Reads the literal `word` (`true`, `false` or `null`) here.
+    pub(crate) fn literal(&mut self, word: &[u8]) -> Result<(), JsonError> {
         let end = self.pos + word.len();
         if self.input.get(self.pos..end) == Some(word) {
             self.pos = end;
-            Ok(v)
+            Ok(())
         } else if end > self.input.len()
             && self
                 .input
@@ -388,17 +448,24 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+    /// Walks the object here (at `{`, nesting depth `depth` counting this object): for
+    /// each entry, `entry(parser, key, key_offset)` must read the value. Syntax, depth and
+    /// entry-count limits are checked here; duplicate keys are the caller's to find, once
+    /// the whole object has been read (so that a syntax error anywhere in it comes first,
+    /// as in [`parse`]).
+    pub(crate) fn object_entries(
+        &mut self,
+        depth: usize,
+        mut entry: impl FnMut(&mut Self, Cow<'a, str>, usize) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         self.check_depth(depth)?;
         self.pos += 1; // '{'
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Map::new()));
+            return Ok(());
         }
-        // Entries are gathered, sorted once and bulk-built into the map: much cheaper than
-        // inserting one by one into a large object (a link can hold 100,000 artifacts).
-        let mut entries: Vec<(String, Value, usize)> = Vec::new();
+        let mut count = 0usize;
         loop {
             self.skip_ws();
             let key_at = self.pos;
@@ -414,9 +481,9 @@ impl Parser<'_> {
             self.skip_ws();
             self.expect_byte(b':', "':'")?;
             self.skip_ws();
-            let v = self.value(depth)?;
-            entries.push((key, v, key_at));
-            if entries.len() > self.max_entries {
+            entry(self, key, key_at)?;
+            count += 1;
+            if count > self.max_entries {
                 return Err(self.err(JsonErrorKind::TooManyEntries {
                     limit: self.max_entries,
                 }));
@@ -426,7 +493,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    break;
+                    return Ok(());
                 }
                 Some(_) => {
                     return Err(self.err(JsonErrorKind::UnexpectedCharacter {
@@ -436,35 +503,28 @@ impl Parser<'_> {
                 None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
             }
         }
-        // Stable: of two equal keys the later one (the duplicate) comes second.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        if let Some([_, (key, _, at)]) = entries
-            .windows(2)
-            .find(|w| matches!(w, [a, b] if a.0 == b.0))
-        {
-            return Err(JsonError {
-                kind: JsonErrorKind::DuplicateKey { key: key.clone() },
-                offset: *at,
-            });
-        }
-        Ok(Value::Object(
-            entries.into_iter().map(|(k, v, _)| (k, v)).collect(),
-        ))
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+    /// Walks the array here (at `[`, nesting depth `depth` counting this array): `item`
+    /// must read each element.
+    pub(crate) fn array_items(
+        &mut self,
+        depth: usize,
+        mut item: impl FnMut(&mut Self) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         self.check_depth(depth)?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(());
         }
+        let mut count = 0usize;
         loop {
             self.skip_ws();
-            items.push(self.value(depth)?);
-            if items.len() > self.max_entries {
+            item(self)?;
+            count += 1;
+            if count > self.max_entries {
                 return Err(self.err(JsonErrorKind::TooManyEntries {
                     limit: self.max_entries,
                 }));
@@ -474,7 +534,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(());
                 }
                 Some(_) => {
                     return Err(self.err(JsonErrorKind::UnexpectedCharacter {
@@ -486,6 +546,32 @@ impl Parser<'_> {
         }
     }
 
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        // Entries are gathered, sorted once and bulk-built into the map: much cheaper than
+        // inserting one by one into a large object.
+        let mut entries: Vec<(String, Value, usize)> = Vec::new();
+        self.object_entries(depth, |p, key, key_at| {
+            let v = p.value(depth)?;
+            entries.push((key.into_owned(), v, key_at));
+            Ok(())
+        })?;
+        if let Some(at) = sort_and_find_duplicate(&mut entries, |e| (e.0.as_str(), e.2)) {
+            return Err(at);
+        }
+        Ok(Value::Object(
+            entries.into_iter().map(|(k, v, _)| (k, v)).collect(),
+        ))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        let mut items = Vec::new();
+        self.array_items(depth, |p| {
+            items.push(p.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Value::Array(items))
+    }
+
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
@@ -494,7 +580,8 @@ impl Parser<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value, JsonError> {
+    /// Reads the number here: its text as written, and whether it is an integer literal.
+    pub(crate) fn number(&mut self) -> Result<(&'a str, bool), JsonError> {
         let start = self.pos;
         let mut integer = true;
         if self.peek() == Some(b'-') {
@@ -541,10 +628,7 @@ impl Parser<'_> {
             .get(start..self.pos)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("0");
-        Ok(Value::Number(Number {
-            text: text.to_owned(),
-            integer,
-        }))
+        Ok((text, integer))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -563,21 +647,66 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    /// Moves past a run of plain string bytes: eight at a time while none of them ends
+    /// the run (a word-wide test for `"`, `\\` and bytes below 0x20), then one by one.
+    fn plain_run(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // Non-zero iff some byte of `x` is below `n` (n <= 0x80).
+        let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+        while let Some(word) = self
+            .input
+            .get(self.pos..self.pos + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            let v = u64::from_le_bytes(word);
+            if below(v ^ (ONES * u64::from(b'"')), 1)
+                | below(v ^ (ONES * u64::from(b'\\')), 1)
+                | below(v, 0x20)
+                != 0
+            {
+                break;
+            }
+            self.pos += 8;
+        }
+        while let Some(&c) = self.input.get(self.pos) {
+            if STRING_STOP.get(usize::from(c)).copied().unwrap_or(true) {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Reads the string here (at its opening quote), borrowed from the input unless it
+    /// holds escapes.
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.pos += 1; // opening quote
+        let run_start = self.pos;
+        self.plain_run();
+        if self.peek() == Some(b'"') {
+            let run = self.slice(run_start, self.pos);
+            self.pos += 1;
+            // The run starts after a quote and ends at one: both are character boundaries.
+            if let Some(s) = self.text.and_then(|t| t.get(run_start..self.pos - 1)) {
+                return Ok(Cow::Borrowed(s));
+            }
+            return std::str::from_utf8(run)
+                .map(Cow::Borrowed)
+                .map_err(|e| JsonError {
+                    kind: JsonErrorKind::InvalidUtf8,
+                    offset: run_start + e.valid_up_to(),
+                });
+        }
+        self.pos = run_start;
+        self.escaped_string().map(Cow::Owned)
+    }
+
+    fn escaped_string(&mut self) -> Result<String, JsonError> {
         let mut out: Vec<u8> = Vec::new();
         loop {
-            // Fast path: copy a run of plain bytes.
             let run_start = self.pos;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            if let Some(run) = self.input.get(run_start..self.pos) {
-                out.extend_from_slice(run);
-            }
+            self.plain_run();
+            out.extend_from_slice(self.slice(run_start, self.pos));
             match self.peek() {
                 None => return Err(self.err(JsonErrorKind::UnexpectedEnd)),
                 Some(b'"') => {
@@ -637,6 +766,96 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Sorts object entries by key (stably: of two equal keys the later stays second) and
+/// returns the [`JsonErrorKind::DuplicateKey`] error for the first repeated key, at the
+/// repeat's offset. `key` gives an entry's key and key offset.
+pub(crate) fn sort_and_find_duplicate<T>(
+    entries: &mut [T],
+    key: impl Fn(&T) -> (&str, usize),
+) -> Option<JsonError> {
+    if !entries
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if key(a).0 < key(b).0))
+    {
+        entries.sort_by(|a, b| key(a).0.cmp(key(b).0));
+    }
+    entries.windows(2).find_map(|w| match w {
+        [a, b] if key(a).0 == key(b).0 => {
+            let (k, at) = key(b);
+            Some(JsonError {
+                kind: JsonErrorKind::DuplicateKey { key: k.to_owned() },
+                offset: at,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// Compact JSON text of `value` that [`parse`] reads back to an equal value: numbers as
+/// written, strings with `"`, `\\` and control characters escaped, everything else raw
+/// UTF-8, object keys in order.
+///
+/// ```
+/// use intoto_verify::json::{parse, to_bytes, JsonLimits};
+/// let v = parse(b"{\"b\": [1.50, \"\\u0001\"], \"a\": null}", JsonLimits::default()).unwrap();
+/// assert_eq!(to_bytes(&v), b"{\"a\":null,\"b\":[1.50,\"\\u0001\"]}".to_vec());
+/// assert_eq!(parse(&to_bytes(&v), JsonLimits::default()).unwrap(), v);
+/// ```
+pub fn to_bytes(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => out.extend_from_slice(n.as_str().as_bytes()),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                write_value(v, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for &b in s.as_bytes() {
+        match b {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            0..=0x1f => {
+                let hex = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(hex.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+                out.push(hex.get(usize::from(b & 15)).copied().unwrap_or(b'0'));
+            }
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
 }
 
 impl serde::Serialize for Value {

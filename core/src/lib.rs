@@ -13,6 +13,7 @@
 //! * [`dsse`]: DSSE envelopes, PAE and threshold verification;
 //! * [`metadata`]: Metablock and DSSE envelopes holding layouts and links;
 //! * [`model`]: typed layouts, steps, inspections and links;
+//! * [`artifacts`]: the artifacts of one side of a link, stored compactly;
 //! * [`pattern`]: artifact patterns (the reference's fnmatch);
 //! * [`rules`]: the artifact rule engine;
 //! * [`params`]: parameter substitution;
@@ -41,6 +42,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod artifacts;
 pub mod attestation;
 pub mod canonical;
 pub mod digest;

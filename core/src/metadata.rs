@@ -9,9 +9,9 @@
 
 use crate::canonical::{self, CanonicalError};
 use crate::dsse::{self, DsseError};
-use crate::json::{self, JsonError, JsonLimits, Value};
+use crate::json::{self, JsonError, JsonLimits, Parser, Value};
 use crate::keys::PublicKey;
-use crate::model::{Layout, Link, ModelError};
+use crate::model::{Layout, Link, LinkJsonError, ModelError};
 use std::fmt;
 
 /// The DSSE payload type of in-toto layouts and links (ITE-5).
@@ -163,6 +163,57 @@ fn payload_from_value(v: Value) -> Result<Payload, MetadataError> {
     }
 }
 
+/// A layout or link from its JSON: links are read in one pass into their compact form,
+/// anything else through a tree.
+fn payload_from_json(bytes: &[u8], limits: JsonLimits) -> Result<Payload, MetadataError> {
+    match Link::parse_json(bytes, limits) {
+        Ok(link) => Ok(Payload::Link(Box::new(link))),
+        Err(LinkJsonError::Json(e)) => Err(MetadataError::Json(e)),
+        Err(LinkJsonError::Model(e)) => Err(MetadataError::Model(e)),
+        Err(LinkJsonError::NotALink) => {
+            payload_from_value(json::parse(bytes, limits).map_err(MetadataError::Json)?)
+        }
+    }
+}
+
+/// A Metablock's `signatures`: a list of `{"keyid": ..., "sig": hex}`.
+fn metablock_signatures(sigs: &Value) -> Result<Vec<RawSignature>, MetadataError> {
+    let sigs = sigs
+        .as_array()
+        .ok_or_else(|| MetadataError::BadSignatureList {
+            reason: "`signatures` is not an array".into(),
+        })?;
+    if sigs.len() > dsse::MAX_SIGNATURES {
+        return Err(MetadataError::BadSignatureList {
+            reason: format!(
+                "{} signatures, more than the {} accepted",
+                sigs.len(),
+                dsse::MAX_SIGNATURES
+            ),
+        });
+    }
+    let mut signatures = Vec::with_capacity(sigs.len());
+    for (i, s) in sigs.iter().enumerate() {
+        let m = s
+            .as_object()
+            .ok_or_else(|| MetadataError::BadSignatureList {
+                reason: format!("signatures[{i}] is not an object"),
+            })?;
+        let keyid = m.get("keyid").and_then(Value::as_str);
+        let sig = m.get("sig").and_then(Value::as_str);
+        let (Some(keyid), Some(sig)) = (keyid, sig) else {
+            return Err(MetadataError::BadSignatureList {
+                reason: format!("signatures[{i}] needs string `keyid` and `sig`"),
+            });
+        };
+        signatures.push(RawSignature {
+            keyid: Some(keyid.to_owned()),
+            sig: hex::decode(sig).ok(),
+        });
+    }
+    Ok(signatures)
+}
+
 impl Metadata {
     /// Parses a Metablock or a DSSE envelope holding a layout or a link.
     ///
@@ -174,77 +225,83 @@ impl Metadata {
     /// assert!(matches!(md.payload, Payload::Link(ref l) if l.name == "build"));
     /// ```
     pub fn parse(bytes: &[u8], limits: JsonLimits) -> Result<Metadata, MetadataError> {
-        let doc = json::parse(bytes, limits).map_err(MetadataError::Json)?;
-        let obj = doc.as_object().ok_or(MetadataError::NotAnEnvelope)?;
-        if obj.contains_key("payload") {
-            let env = dsse::Envelope::from_value(&doc).map_err(MetadataError::Dsse)?;
-            if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
-                return Err(MetadataError::PayloadType {
-                    found: env.payload_type.clone(),
-                });
-            }
-            let inner = json::parse(&env.payload, limits).map_err(MetadataError::Json)?;
-            let payload = payload_from_value(inner)?;
-            let signed_bytes = dsse::pae(env.payload_type.as_bytes(), &env.payload);
-            let signatures = env
-                .signatures
-                .iter()
-                .map(|s| RawSignature {
-                    keyid: s.keyid.clone(),
-                    sig: Some(s.sig.clone()),
-                })
-                .collect();
-            return Ok(Metadata {
-                format: EnvelopeFormat::Dsse,
-                signatures,
-                signed_bytes,
-                payload,
-            });
+        let mut p = Parser::new(bytes, limits).map_err(MetadataError::Json)?;
+        if p.peek() != Some(b'{') {
+            // Not an object: the tree reader says why (a JSON error, or no envelope).
+            json::parse(bytes, limits).map_err(MetadataError::Json)?;
+            return Err(MetadataError::NotAnEnvelope);
         }
-        let (Some(signed), Some(sigs)) = (obj.get("signed"), obj.get("signatures")) else {
+        // One pass over the envelope: `signed` is written out as canonical JSON while it
+        // is read, so no tree of a link's (many) artifacts is ever built.
+        let mut canonical = canonical::Writer::default();
+        let mut signed: Option<(usize, usize)> = None;
+        let mut signatures: Option<Value> = None;
+        let mut is_dsse = false;
+        let mut keys: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::new();
+        p.object_entries(1, |p, key, at| {
+            match &*key {
+                "signed" => {
+                    canonical = canonical::Writer::default();
+                    // The canonical form is never longer than the JSON it is read from.
+                    canonical.out.reserve(bytes.len());
+                    let start = p.offset();
+                    canonical.value(p, 1)?;
+                    signed = Some((start, p.offset()));
+                }
+                "signatures" => signatures = Some(p.value(1)?),
+                other => {
+                    is_dsse |= other == "payload";
+                    p.value(1)?;
+                }
+            }
+            keys.push((key, at));
+            Ok(())
+        })
+        .and_then(|()| p.finish())
+        .map_err(MetadataError::Json)?;
+        if let Some(e) = json::sort_and_find_duplicate(&mut keys, |k| (&k.0, k.1)) {
+            return Err(MetadataError::Json(e));
+        }
+        if is_dsse {
+            return Metadata::parse_dsse(bytes, limits);
+        }
+        let (Some((start, end)), Some(sigs)) = (signed, signatures) else {
             return Err(MetadataError::NotAnEnvelope);
         };
-        let sigs = sigs
-            .as_array()
-            .ok_or_else(|| MetadataError::BadSignatureList {
-                reason: "`signatures` is not an array".into(),
-            })?;
-        if sigs.len() > dsse::MAX_SIGNATURES {
-            return Err(MetadataError::BadSignatureList {
-                reason: format!(
-                    "{} signatures, more than the {} accepted",
-                    sigs.len(),
-                    dsse::MAX_SIGNATURES
-                ),
-            });
+        let signatures = metablock_signatures(&sigs)?;
+        if let Some(number) = canonical.float {
+            return Err(MetadataError::Canonical(CanonicalError::Float { number }));
         }
-        let mut signatures = Vec::with_capacity(sigs.len());
-        for (i, s) in sigs.iter().enumerate() {
-            let m = s
-                .as_object()
-                .ok_or_else(|| MetadataError::BadSignatureList {
-                    reason: format!("signatures[{i}] is not an object"),
-                })?;
-            let keyid = m.get("keyid").and_then(Value::as_str);
-            let sig = m.get("sig").and_then(Value::as_str);
-            let (Some(keyid), Some(sig)) = (keyid, sig) else {
-                return Err(MetadataError::BadSignatureList {
-                    reason: format!("signatures[{i}] needs string `keyid` and `sig`"),
-                });
-            };
-            signatures.push(RawSignature {
-                keyid: Some(keyid.to_owned()),
-                sig: hex::decode(sig).ok(),
-            });
-        }
-        let signed_bytes = canonical::encode(signed).map_err(MetadataError::Canonical)?;
-        let signed = match doc {
-            Value::Object(mut m) => m.remove("signed").unwrap_or(Value::Null),
-            _ => Value::Null,
-        };
-        let payload = payload_from_value(signed)?;
+        let payload = payload_from_json(p.slice(start, end), limits)?;
         Ok(Metadata {
             format: EnvelopeFormat::Metablock,
+            signatures,
+            signed_bytes: canonical.out,
+            payload,
+        })
+    }
+
+    /// A DSSE envelope (already known to be valid JSON with a `payload`).
+    fn parse_dsse(bytes: &[u8], limits: JsonLimits) -> Result<Metadata, MetadataError> {
+        let doc = json::parse(bytes, limits).map_err(MetadataError::Json)?;
+        let env = dsse::Envelope::from_value(&doc).map_err(MetadataError::Dsse)?;
+        if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
+            return Err(MetadataError::PayloadType {
+                found: env.payload_type.clone(),
+            });
+        }
+        let payload = payload_from_json(&env.payload, limits)?;
+        let signed_bytes = dsse::pae(env.payload_type.as_bytes(), &env.payload);
+        let signatures = env
+            .signatures
+            .iter()
+            .map(|s| RawSignature {
+                keyid: s.keyid.clone(),
+                sig: Some(s.sig.clone()),
+            })
+            .collect();
+        Ok(Metadata {
+            format: EnvelopeFormat::Dsse,
             signatures,
             signed_bytes,
             payload,

@@ -11,10 +11,14 @@
 //! signature because signatures are checked over the canonical form of the JSON as
 //! received (see [`crate::metadata`]).
 
-use crate::json::{Map, Value};
+use crate::artifacts::{hex_kind, ArtifactsBuilder, HexKind};
+use crate::json::{
+    self, sort_and_find_duplicate, JsonError, JsonErrorKind, JsonLimits, Map, Parser, Value,
+};
 use crate::keys::{KeyError, PublicKey};
 use crate::rules::{self, RuleSyntaxError};
 use crate::time::Timestamp;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -117,8 +121,7 @@ impl<'de> serde::Deserialize<'de> for DigestSet {
     }
 }
 
-/// Artifacts of one side of a link: name to digests.
-pub type Artifacts = BTreeMap<String, DigestSet>;
+pub use crate::artifacts::Artifacts;
 
 /// A parsed layout.
 #[derive(Debug, Clone)]
@@ -541,93 +544,241 @@ impl Layout {
     }
 }
 
-/// Takes the artifact map `key` out of `map`, moving its strings (links can hold hundreds
-/// of thousands of artifacts: no copies, and error paths are only built on error).
-fn take_artifacts(map: &mut Map, key: &str) -> Result<Artifacts, ModelError> {
-    let entries = match map.remove(key) {
-        None => return Ok(Artifacts::new()),
-        Some(Value::Object(m)) => m,
-        Some(other) => {
-            return Err(ModelError::WrongType {
-                path: key.to_owned(),
-                expected: "an object",
-                found: other.type_name(),
-            })
+/// Why link JSON could not be read as a link.
+#[derive(Debug)]
+pub(crate) enum LinkJsonError {
+    /// Not JSON, or JSON beyond the limits.
+    Json(JsonError),
+    /// Valid JSON whose `_type` is not the string `"link"` (or not an object at all):
+    /// perhaps a layout, for the caller to read as one.
+    NotALink,
+    /// A link with an invalid field.
+    Model(ModelError),
+}
+
+impl From<JsonError> for LinkJsonError {
+    fn from(e: JsonError) -> Self {
+        LinkJsonError::Json(e)
+    }
+}
+
+/// The first (in name order, then algorithm order) invalid artifact of a side, as
+/// [`take_artifacts`]'s map walk would meet it.
+struct FirstError(Option<(String, ModelError)>);
+
+impl FirstError {
+    fn offer(&mut self, name: &str, e: impl FnOnce() -> ModelError) {
+        if self.0.as_ref().is_none_or(|(n, _)| name < n.as_str()) {
+            self.0 = Some((name.to_owned(), e()));
         }
-    };
-    entries
-        .into_iter()
-        .map(|(name, dv)| {
-            let Value::Object(dm) = dv else {
-                return Err(ModelError::WrongType {
-                    path: format!("{key}[{name:?}]"),
-                    expected: "an object of digests",
-                    found: dv.type_name(),
-                });
-            };
-            let digests = dm
-                .into_iter()
-                .map(|(alg, hv)| match hv {
-                    Value::String(hex) if is_hex(&hex) => Ok((alg, hex)),
-                    Value::String(_) => Err(ModelError::InvalidValue {
-                        path: format!("{key}[{name:?}].{alg}"),
+    }
+}
+
+/// An algorithm, its digest (or the JSON type found instead of a string), and the key's
+/// offset.
+type DigestEntry<'a> = (Cow<'a, str>, Result<Cow<'a, str>, &'static str>, usize);
+
+/// Reads the artifact object of `side` (the parser is at its `{`; `depth` is the depth of
+/// the object holding it) straight into compact [`Artifacts`]: no JSON tree is built for
+/// what can be hundreds of thousands of entries. JSON errors end the read; an invalid
+/// entry is remembered and reported once the whole link has been read, as when the link
+/// is read from a tree.
+fn read_artifacts(
+    p: &mut Parser<'_>,
+    depth: usize,
+    side: &str,
+) -> Result<Result<Artifacts, ModelError>, JsonError> {
+    let mut builder = ArtifactsBuilder::new();
+    let mut key_offsets: Vec<usize> = Vec::new();
+    let mut first_error = FirstError(None);
+    let mut too_large = false;
+    let mut digests: Vec<DigestEntry<'_>> = Vec::new();
+    p.object_entries(depth + 1, |p, name, key_at| {
+        key_offsets.push(key_at);
+        if p.peek() != Some(b'{') {
+            let v = p.value(depth + 1)?;
+            first_error.offer(&name, || ModelError::WrongType {
+                path: format!("{side}[{name:?}]"),
+                expected: "an object of digests",
+                found: v.type_name(),
+            });
+            too_large |= builder.push(&name, []).is_err();
+            return Ok(());
+        }
+        digests.clear();
+        p.object_entries(depth + 2, |p, alg, at| {
+            if p.peek() == Some(b'"') {
+                let s = p.string()?;
+                digests.push((alg, Ok(s), at));
+            } else {
+                let v = p.value(depth + 2)?;
+                digests.push((alg, Err(v.type_name()), at));
+            }
+            Ok(())
+        })?;
+        if let Some(e) = sort_and_find_duplicate(&mut digests, |d| (&d.0, d.2)) {
+            return Err(e);
+        }
+        let bad = digests.iter().find_map(|(alg, v, _)| match v {
+            Ok(hex) if hex_kind(hex) != HexKind::Invalid => None,
+            Ok(_) => Some((alg, None)),
+            Err(found) => Some((alg, Some(*found))),
+        });
+        if let Some((alg, found)) = bad {
+            first_error.offer(&name, || {
+                let path = format!("{side}[{name:?}].{alg}");
+                match found {
+                    None => ModelError::InvalidValue {
+                        path,
                         reason: "a digest must be a hex string".into(),
-                    }),
-                    other => Err(ModelError::WrongType {
-                        path: format!("{key}[{name:?}].{alg}"),
+                    },
+                    Some(found) => ModelError::WrongType {
+                        path,
                         expected: "a string",
-                        found: other.type_name(),
-                    }),
-                })
-                .collect::<Result<DigestSet, ModelError>>()?;
-            Ok((name, digests))
-        })
-        .collect()
+                        found,
+                    },
+                }
+            });
+            too_large |= builder.push(&name, []).is_err();
+        } else {
+            let pairs = digests
+                .iter()
+                .filter_map(|(a, v, _)| v.as_ref().ok().map(|v| (&**a, &**v)));
+            too_large |= builder.push(&name, pairs).is_err();
+        }
+        Ok(())
+    })?;
+    let artifacts = builder.finish().map_err(|(i, key)| JsonError {
+        kind: JsonErrorKind::DuplicateKey { key },
+        offset: key_offsets.get(i).copied().unwrap_or_default(),
+    })?;
+    Ok(match first_error.0 {
+        Some((_, e)) => Err(e),
+        None if too_large => Err(ModelError::InvalidValue {
+            path: side.to_owned(),
+            reason: crate::artifacts::TooLarge.to_string(),
+        }),
+        None => Ok(artifacts),
+    })
+}
+
+/// One side's artifacts, from what the link object held under `key`.
+fn side_artifacts(
+    read: Option<Result<Artifacts, ModelError>>,
+    map: &Map,
+    key: &str,
+) -> Result<Artifacts, ModelError> {
+    match (read, map.get(key)) {
+        (Some(r), _) => r,
+        (None, None) => Ok(Artifacts::new()),
+        (None, Some(other)) => Err(ModelError::WrongType {
+            path: key.to_owned(),
+            expected: "an object",
+            found: other.type_name(),
+        }),
+    }
 }
 
 impl Link {
     /// Parses the `signed` object (or DSSE payload) of a link.
     pub fn from_value(v: &Value) -> Result<Link, ModelError> {
-        Link::from_owned_value(v.clone())
+        let t = Fields::new(v, "")?.string("_type")?;
+        if t != "link" {
+            return Err(ModelError::InvalidValue {
+                path: "_type".into(),
+                reason: format!("expected \"link\", found {t:?}"),
+            });
+        }
+        let unlimited = JsonLimits {
+            max_bytes: usize::MAX,
+            max_depth: usize::MAX,
+            max_entries: usize::MAX,
+        };
+        match Link::parse_json(&json::to_bytes(v), unlimited) {
+            Ok(link) => Ok(link),
+            Err(LinkJsonError::Model(e)) => Err(e),
+            Err(LinkJsonError::Json(e)) => Err(ModelError::InvalidValue {
+                path: "(root)".into(),
+                reason: e.to_string(),
+            }),
+            Err(LinkJsonError::NotALink) => Err(ModelError::InvalidValue {
+                path: "_type".into(),
+                reason: "expected \"link\"".into(),
+            }),
+        }
     }
 
     /// Parses the `signed` object (or DSSE payload) of a link, consuming it.
     pub fn from_owned_value(v: Value) -> Result<Link, ModelError> {
-        let mut map = match v {
-            Value::Object(m) => m,
-            other => {
-                return Err(ModelError::WrongType {
-                    path: "(root)".into(),
-                    expected: "an object",
-                    found: other.type_name(),
-                })
+        Link::from_value(&v)
+    }
+
+    /// Reads a link's JSON (a Metablock's `signed` object, or a DSSE payload) in one pass:
+    /// the artifacts go straight into their compact form, every other field through a
+    /// JSON tree and the same field rules as layouts. JSON errors come first, then
+    /// [`LinkJsonError::NotALink`] if `_type` is not `"link"`, then the fields in the
+    /// order `name`, `command`, `materials`, `products`, `byproducts`, `environment`.
+    pub(crate) fn parse_json(bytes: &[u8], limits: JsonLimits) -> Result<Link, LinkJsonError> {
+        let mut p = Parser::new(bytes, limits)?;
+        if p.peek() != Some(b'{') {
+            p.value(0)?;
+            p.finish()?;
+            return Err(LinkJsonError::NotALink);
+        }
+        let mut fields: Vec<(Cow<'_, str>, Value, usize)> = Vec::new();
+        let (mut materials, mut products) = (None, None);
+        p.object_entries(1, |p, key, at| {
+            let slot = match &*key {
+                "materials" => Some(&mut materials),
+                "products" => Some(&mut products),
+                _ => None,
+            };
+            match slot {
+                Some(slot) if p.peek() == Some(b'{') => {
+                    *slot = Some(read_artifacts(p, 1, &key)?);
+                    fields.push((key, Value::Null, at));
+                }
+                _ => {
+                    let v = p.value(1)?;
+                    fields.push((key, v, at));
+                }
             }
-        };
+            Ok(())
+        })?;
+        p.finish()?;
+        if let Some(e) = sort_and_find_duplicate(&mut fields, |f| (&f.0, f.2)) {
+            return Err(e.into());
+        }
+        let mut map: Map = fields
+            .into_iter()
+            .map(|(k, v, _)| (k.into_owned(), v))
+            .collect();
+        if map.get("_type").and_then(Value::as_str) != Some("link") {
+            return Err(LinkJsonError::NotALink);
+        }
         let (name, command) = {
             let f = Fields {
                 map: &map,
                 path: String::new(),
             };
-            let t = f.string("_type")?;
-            if t != "link" {
-                return Err(ModelError::InvalidValue {
-                    path: "_type".into(),
-                    reason: format!("expected \"link\", found {t:?}"),
-                });
-            }
-            (f.string("name")?, f.opt_string_list("command")?)
+            let name = f.string("name").map_err(LinkJsonError::Model)?;
+            (
+                name,
+                f.opt_string_list("command").map_err(LinkJsonError::Model)?,
+            )
         };
-        let materials = take_artifacts(&mut map, "materials")?;
-        let products = take_artifacts(&mut map, "products")?;
+        let materials =
+            side_artifacts(materials, &map, "materials").map_err(LinkJsonError::Model)?;
+        let products = side_artifacts(products, &map, "products").map_err(LinkJsonError::Model)?;
         // `null` is read as empty here: in-toto-rs writes `"environment": null`.
         let mut object = |key: &str| match map.remove(key) {
             None | Some(Value::Null) => Ok(Map::new()),
             Some(Value::Object(m)) => Ok(m),
-            Some(other) => Err(ModelError::WrongType {
+            Some(other) => Err(LinkJsonError::Model(ModelError::WrongType {
                 path: key.to_owned(),
                 expected: "an object",
                 found: other.type_name(),
-            }),
+            })),
         };
         Ok(Link {
             name,

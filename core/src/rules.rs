@@ -26,7 +26,6 @@
 use crate::model::{Artifacts, Link};
 use crate::pattern::{Pattern, PatternError};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// Which side of a link a rule list applies to.
@@ -255,7 +254,15 @@ pub fn apply_rules(
     let materials = &link.materials;
     let products = &link.products;
     let own = side_checked.of(link);
-    let mut queue: BTreeSet<&str> = own.keys().map(String::as_str).collect();
+    // The queue: every artifact of the checked side, in name order, until a rule consumes
+    // it (`queued[i]` for the `i`-th name of `own`).
+    let mut queued = vec![true; own.len()];
+    let queue = |queued: &[bool]| -> Vec<(usize, &str)> {
+        own.names()
+            .enumerate()
+            .filter(|(i, _)| queued.get(*i).copied().unwrap_or(false))
+            .collect()
+    };
     let mut outcomes = Vec::with_capacity(rules.len());
 
     for (index, (text, rule)) in rules.iter().enumerate() {
@@ -270,7 +277,7 @@ pub fn apply_rules(
             ))
         };
         let compile = |p: &str| Pattern::new(p);
-        let consumed: Vec<&str> = match rule {
+        let consumed: Vec<(usize, &str)> = match rule {
             Rule::Match {
                 pattern,
                 source_prefix,
@@ -291,8 +298,14 @@ pub fn apply_rules(
                             .as_deref()
                             .filter(|p| !p.is_empty())
                             .map(with_slash);
+                        let dst_norm = destination_prefix
+                            .as_deref()
+                            .filter(|p| !p.is_empty())
+                            .map(with_slash);
+                        let mut dst_name = String::new();
+                        let mut dest_lookup = dest_artifacts.cursor();
                         let mut out = Vec::new();
-                        for &name in &queue {
+                        for (i, name) in queue(&queued) {
                             let rel = match &src_norm {
                                 Some(p) => match name.strip_prefix(p.as_str()) {
                                     Some(r) => r,
@@ -303,18 +316,14 @@ pub fn apply_rules(
                             if !pat.matches(rel) {
                                 continue;
                             }
-                            let dst_name = match destination_prefix.as_deref() {
-                                Some(dp) if !dp.is_empty() => {
-                                    let mut s = with_slash(dp);
-                                    s.push_str(rel);
-                                    s
-                                }
-                                _ => rel.to_owned(),
-                            };
-                            if own.get(name).is_some()
-                                && own.get(name) == dest_artifacts.get(&dst_name)
-                            {
-                                out.push(name);
+                            dst_name.clear();
+                            if let Some(dp) = &dst_norm {
+                                dst_name.push_str(dp);
+                            }
+                            dst_name.push_str(rel);
+                            let ours = own.at(i).map(|(_, d)| d);
+                            if ours.is_some() && ours == dest_lookup.get(&dst_name) {
+                                out.push((i, name));
                             }
                         }
                         out
@@ -330,23 +339,25 @@ pub fn apply_rules(
                     Ok(p) => p,
                     Err(e) => return fail(outcomes, RuleFailureKind::BadPattern(e)),
                 };
-                let matched = queue.iter().copied().filter(|n| pat.matches(n));
+                let matched = queue(&queued).into_iter().filter(|(_, n)| pat.matches(n));
+                // The queue is walked in name order: look names up with cursors.
+                let (mut in_materials, mut in_products) = (materials.cursor(), products.cursor());
                 match rule {
                     Rule::Create(_) => matched
-                        .filter(|n| products.contains_key(*n) && !materials.contains_key(*n))
+                        .filter(|(_, n)| in_products.contains(n) && !in_materials.contains(n))
                         .collect(),
                     Rule::Delete(_) => matched
-                        .filter(|n| materials.contains_key(*n) && !products.contains_key(*n))
+                        .filter(|(_, n)| in_materials.contains(n) && !in_products.contains(n))
                         .collect(),
                     Rule::Modify(_) => matched
-                        .filter(|n| match (materials.get(*n), products.get(*n)) {
+                        .filter(|(_, n)| match (in_materials.get(n), in_products.get(n)) {
                             (Some(m), Some(p)) => m != p,
                             _ => false,
                         })
                         .collect(),
                     Rule::Allow(_) => matched.collect(),
                     _ => {
-                        let hits: Vec<String> = matched.map(str::to_owned).collect();
+                        let hits: Vec<String> = matched.map(|(_, n)| n.to_owned()).collect();
                         if !hits.is_empty() {
                             return fail(outcomes, RuleFailureKind::Disallowed { artifacts: hits });
                         }
@@ -355,7 +366,10 @@ pub fn apply_rules(
                 }
             }
             Rule::Require(name) => {
-                if !queue.contains(name.as_str()) {
+                let queued_here = own
+                    .position(name)
+                    .is_some_and(|i| queued.get(i).copied().unwrap_or(false));
+                if !queued_here {
                     return fail(
                         outcomes,
                         RuleFailureKind::RequiredMissing {
@@ -366,8 +380,10 @@ pub fn apply_rules(
                 Vec::new()
             }
         };
-        for n in &consumed {
-            queue.remove(n);
+        for (i, _) in &consumed {
+            if let Some(q) = queued.get_mut(*i) {
+                *q = false;
+            }
         }
         outcomes.push(RuleOutcome {
             rule: text.clone(),
@@ -375,7 +391,7 @@ pub fn apply_rules(
             consumed: consumed
                 .iter()
                 .take(report_limit)
-                .map(|s| (*s).to_owned())
+                .map(|(_, s)| (*s).to_owned())
                 .collect(),
         });
     }
@@ -572,10 +588,9 @@ mod tests {
         );
         // Digest sets must be equal as sets: an extra algorithm is a mismatch.
         let mut two = link("build", &[], &[("z", "9")]);
-        two.products
-            .get_mut("z")
-            .unwrap()
-            .insert("sha512".into(), "ab".into());
+        let mut z = two.products.get("z").unwrap().to_set();
+        z.insert("sha512".into(), "ab".into());
+        two.products = [("z".to_owned(), z)].into_iter().collect();
         assert_eq!(
             run(
                 Side::Materials,

@@ -864,7 +864,7 @@ fn check_names(link: &Link, step: Option<&str>, inspection: Option<&str>) -> Res
         (Side::Materials, &link.materials),
         (Side::Products, &link.products),
     ] {
-        if let Some(bad) = arts.keys().find(|n| !is_clean_name(n)) {
+        if let Some(bad) = arts.names().find(|n| !is_clean_name(n)) {
             let who = step.or(inspection).unwrap_or("");
             let mut f = Failure::new(
                 FailureCode::ArtifactNameUnsafe,
@@ -876,7 +876,7 @@ fn check_names(link: &Link, step: Option<&str>, inspection: Option<&str>) -> Res
             f.step = step.map(str::to_owned);
             f.inspection = inspection.map(str::to_owned);
             f.side = Some(side);
-            f.artifacts = vec![bad.clone()];
+            f.artifacts = vec![bad.to_owned()];
             return Err(f);
         }
     }

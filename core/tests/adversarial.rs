@@ -129,7 +129,7 @@ fn patterns_built_to_explode_stay_linear() {
     let link = Link {
         name: "s".into(),
         command: vec![],
-        materials: BTreeMap::new(),
+        materials: Default::default(),
         products: names
             .iter()
             .map(|n| {
@@ -156,7 +156,7 @@ fn look_alike_names_are_different_names() {
     let link = Link {
         name: "s".into(),
         command: vec![],
-        materials: BTreeMap::new(),
+        materials: Default::default(),
         products: [(
             "ｆoo".to_string(),
             DigestSet::from([("sha256".to_string(), "00".to_string())]),

@@ -19,20 +19,8 @@ fn vectors() -> J {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// xorshift64*: deterministic, dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
+mod common;
+use common::Rng;
 
 fn mutations(input: &[u8], replacements: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
