@@ -3,9 +3,10 @@
 //! A link can record hundreds of thousands of artifacts, and a verification holds every
 //! link of a layout at once, so this is not a map of owned strings: the names sit back to
 //! back in one buffer, each digest that is lowercase hex (what every in-toto tool writes)
-//! is kept as its bytes in another, algorithm names are stored once per side, and the
-//! entries are a sorted vector searched by binary search. About 90 bytes per artifact for
-//! a typical name and one SHA-256 digest, instead of the ~250 of owned strings in maps.
+//! is kept as its bytes in another, algorithm names are stored once per side, and each
+//! artifact costs two 4-byte end offsets plus 8 bytes per digest on top of its name and
+//! digest bytes (about 70 bytes for a typical name with one SHA-256, against ~250 as owned
+//! strings in maps). Entries are sorted by name and searched by binary search.
 //!
 //! Semantics are the reference's: two digest sets are equal when they hold the same
 //! algorithms with the same digest *strings* (so `"AB"` and `"ab"` differ, as Python's
@@ -13,6 +14,7 @@
 
 use crate::model::DigestSet;
 use std::fmt;
+use std::ops::Range;
 
 /// The artifacts of one side of a link: names, each with its digests, sorted by name.
 ///
@@ -32,44 +34,49 @@ use std::fmt;
 /// ```
 #[derive(Clone, Default)]
 pub struct Artifacts {
-    /// Every artifact name, back to back.
+    /// Every artifact name, back to back, in entry order.
     names: String,
-    /// Digest values: the bytes of a lowercase hex digest, or the text of any other.
+    /// Entry `i`'s name ends at `name_ends[i]` (and starts where entry `i - 1`'s ends).
+    name_ends: Vec<u32>,
+    /// Entry `i`'s digests end at `digest_ends[i]` in `digests`.
+    digest_ends: Vec<u32>,
+    /// Every digest, an entry's sorted by algorithm name.
+    digests: Vec<Digest>,
+    /// Digest values back to back, in digest order: the bytes of a lowercase hex digest,
+    /// or the text of any other.
     values: Vec<u8>,
     /// The distinct algorithm names of this side.
     algorithms: Vec<Box<str>>,
-    /// One per artifact, sorted by name, names unique.
-    entries: Vec<Entry>,
-    /// The digests; an artifact's are a run sorted by algorithm name.
-    digests: Vec<Digest>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Span {
-    start: u32,
-    len: u32,
-}
-
-impl Span {
-    fn range(self) -> std::ops::Range<usize> {
-        let start = self.start as usize;
-        start..start + self.len as usize
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    name: Span,
-    first_digest: u32,
-    digest_count: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Digest {
+    /// Index into `algorithms`; the top bit says the value is hex-decoded bytes.
     algorithm: u32,
-    value: Span,
-    /// `value` holds the bytes of a lowercase hex string (else its text).
-    hex: bool,
+    /// Where the value ends in `values` (it starts where the previous digest's ends).
+    value_end: u32,
+}
+
+const HEX_FLAG: u32 = 1 << 31;
+
+impl Digest {
+    fn algorithm(self) -> usize {
+        (self.algorithm & !HEX_FLAG) as usize
+    }
+
+    fn is_hex(self) -> bool {
+        self.algorithm & HEX_FLAG != 0
+    }
+}
+
+/// `ends[i - 1]..ends[i]` (from 0 for the first).
+fn run(ends: &[u32], i: usize) -> Range<usize> {
+    let start = i
+        .checked_sub(1)
+        .and_then(|p| ends.get(p))
+        .map_or(0, |&e| e as usize);
+    let end = ends.get(i).map_or(start, |&e| e as usize);
+    start..end.max(start)
 }
 
 /// Artifact data beyond what the compact form can address (4 GiB of names or digests,
@@ -149,34 +156,37 @@ impl Artifacts {
 
     /// How many artifacts are recorded.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.name_ends.len()
     }
 
     /// Whether no artifact is recorded.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.name_ends.is_empty()
     }
 
-    fn name_of(&self, e: &Entry) -> &str {
-        self.names.get(e.name.range()).unwrap_or_default()
+    fn name_at(&self, i: usize) -> &str {
+        self.names.get(run(&self.name_ends, i)).unwrap_or_default()
     }
 
-    fn digests_of(&self, e: &Entry) -> Digests<'_> {
-        let start = e.first_digest as usize;
+    fn digests_at(&self, i: usize) -> Digests<'_> {
         Digests {
             owner: self,
-            digests: self
-                .digests
-                .get(start..start + e.digest_count as usize)
-                .unwrap_or_default(),
+            range: run(&self.digest_ends, i),
         }
     }
 
     /// The position of `name` among the (sorted) artifacts.
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
-        self.entries
-            .binary_search_by(|e| self.name_of(e).cmp(name))
-            .ok()
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.name_at(mid).cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// A lookup for names asked in ascending order (the rule engine walks its queue in
@@ -197,28 +207,22 @@ impl Artifacts {
 
     /// The digests of `name`, if recorded.
     pub fn get(&self, name: &str) -> Option<Digests<'_>> {
-        self.position(name)
-            .and_then(|i| self.entries.get(i))
-            .map(|e| self.digests_of(e))
+        self.position(name).map(|i| self.digests_at(i))
     }
 
     /// The artifact at `index` in name order.
     pub(crate) fn at(&self, index: usize) -> Option<(&str, Digests<'_>)> {
-        self.entries
-            .get(index)
-            .map(|e| (self.name_of(e), self.digests_of(e)))
+        (index < self.len()).then(|| (self.name_at(index), self.digests_at(index)))
     }
 
     /// The names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
-        self.entries.iter().map(|e| self.name_of(e))
+        (0..self.len()).map(|i| self.name_at(i))
     }
 
     /// `(name, digests)`, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Digests<'_>)> + '_ {
-        self.entries
-            .iter()
-            .map(|e| (self.name_of(e), self.digests_of(e)))
+        (0..self.len()).map(|i| (self.name_at(i), self.digests_at(i)))
     }
 
     fn algorithm_index(&mut self, algorithm: &str) -> Result<u32, TooLarge> {
@@ -226,24 +230,39 @@ impl Artifacts {
         if let Some(i) = self.algorithms.iter().rposition(|a| &**a == algorithm) {
             return to_u32(i);
         }
+        if self.algorithms.len() >= HEX_FLAG as usize {
+            return Err(TooLarge);
+        }
         self.algorithms.push(algorithm.into());
         to_u32(self.algorithms.len() - 1)
     }
 
-    fn push_value(&mut self, value: &str) -> Result<(Span, bool), TooLarge> {
-        let start = to_u32(self.values.len())?;
-        let hex = hex_kind(value) == HexKind::Lower;
-        if hex {
-            self.values
-                .extend(value.as_bytes().chunks_exact(2).map(|p| match p {
-                    [h, l] => (hex_value(*h) << 4) | (hex_value(*l) & 0x0f),
-                    _ => 0,
-                }));
-        } else {
-            self.values.extend_from_slice(value.as_bytes());
+    /// Appends one entry: `name` and its digests as (algorithm index with flag, value
+    /// bytes), already sorted by algorithm name.
+    fn push_entry<'v>(
+        &mut self,
+        name: &str,
+        digests: impl Iterator<Item = (u32, &'v [u8])>,
+    ) -> Result<(), TooLarge> {
+        self.names.push_str(name);
+        for (algorithm, value) in digests {
+            self.values.extend_from_slice(value);
+            self.digests.push(Digest {
+                algorithm,
+                value_end: to_u32(self.values.len())?,
+            });
         }
-        let len = to_u32(self.values.len())? - start;
-        Ok((Span { start, len }, hex))
+        self.name_ends.push(to_u32(self.names.len())?);
+        self.digest_ends.push(to_u32(self.digests.len())?);
+        Ok(())
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        self.name_ends.shrink_to_fit();
+        self.digest_ends.shrink_to_fit();
+        self.digests.shrink_to_fit();
+        self.values.shrink_to_fit();
     }
 }
 
@@ -255,16 +274,12 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn name(&self, i: usize) -> &'a str {
-        self.artifacts
-            .entries
-            .get(i)
-            .map(|e| self.artifacts.name_of(e))
-            .unwrap_or_default()
+        self.artifacts.name_at(i)
     }
 
     /// The position of `name`, if recorded.
     pub(crate) fn position(&mut self, name: &str) -> Option<usize> {
-        let len = self.artifacts.entries.len();
+        let len = self.artifacts.len();
         let mut lo = self.next.min(len);
         if lo > 0 && self.name(lo - 1) >= name {
             // Asked out of order: search what lies before.
@@ -278,18 +293,21 @@ impl<'a> Cursor<'a> {
             hi += step;
             step *= 2;
         }
-        let hi = hi.min(len.saturating_sub(1));
-        let window = self.artifacts.entries.get(lo..=hi).unwrap_or_default();
-        match window.binary_search_by(|e| self.artifacts.name_of(e).cmp(name)) {
-            Ok(i) => {
-                self.next = lo + i + 1;
-                Some(lo + i)
-            }
-            Err(i) => {
-                self.next = lo + i;
-                None
+        // Binary search in [lo, hi] (hi may be past the end).
+        let mut hi = (hi + 1).min(len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.name(mid).cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    self.next = mid + 1;
+                    return Some(mid);
+                }
             }
         }
+        self.next = lo;
+        None
     }
 
     /// Whether `name` is recorded.
@@ -300,7 +318,7 @@ impl<'a> Cursor<'a> {
     /// The digests of `name`, if recorded.
     pub(crate) fn get(&mut self, name: &str) -> Option<Digests<'a>> {
         let i = self.position(name)?;
-        self.artifacts.at(i).map(|(_, d)| d)
+        Some(self.artifacts.digests_at(i))
     }
 }
 
@@ -311,8 +329,9 @@ impl<'a> Cursor<'a> {
 pub(crate) struct ArtifactsBuilder {
     artifacts: Artifacts,
     sorted: bool,
-    /// Sorted (algorithm, value) pairs of the artifact being added.
-    scratch: Vec<(u32, Span, bool)>,
+    /// The entry being added: (algorithm index with flag, value range in `scratch`).
+    pending: Vec<(u32, Range<usize>)>,
+    scratch: Vec<u8>,
 }
 
 impl ArtifactsBuilder {
@@ -330,78 +349,82 @@ impl ArtifactsBuilder {
         digests: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Result<(), TooLarge> {
         let a = &mut self.artifacts;
-        if let Some(last) = a.entries.last() {
-            if a.name_of(last) >= name {
+        if let Some(last) = a.len().checked_sub(1) {
+            if a.name_at(last) >= name {
                 self.sorted = false;
             }
         }
-        let start = to_u32(a.names.len())?;
-        a.names.push_str(name);
-        let name_span = Span {
-            start,
-            len: to_u32(a.names.len())? - start,
-        };
+        self.pending.clear();
         self.scratch.clear();
         for (alg, value) in digests {
-            let alg = a.algorithm_index(alg)?;
-            let (span, hex) = a.push_value(value)?;
-            self.scratch.push((alg, span, hex));
+            let mut algorithm = a.algorithm_index(alg)?;
+            let start = self.scratch.len();
+            if hex_kind(value) == HexKind::Lower {
+                algorithm |= HEX_FLAG;
+                self.scratch
+                    .extend(value.as_bytes().chunks_exact(2).map(|p| match p {
+                        [h, l] => (hex_value(*h) << 4) | (hex_value(*l) & 0x0f),
+                        _ => 0,
+                    }));
+            } else {
+                self.scratch.extend_from_slice(value.as_bytes());
+            }
+            self.pending.push((algorithm, start..self.scratch.len()));
         }
-        let algorithms = &a.algorithms;
-        let alg_name = |i: u32| algorithms.get(i as usize).map(|s| &**s).unwrap_or("");
-        self.scratch
-            .sort_by(|x, y| alg_name(x.0).cmp(alg_name(y.0)));
-        let first_digest = to_u32(a.digests.len())?;
-        a.digests
-            .extend(self.scratch.iter().map(|&(algorithm, value, hex)| Digest {
-                algorithm,
-                value,
-                hex,
-            }));
-        a.entries.push(Entry {
-            name: name_span,
-            first_digest,
-            digest_count: to_u32(self.scratch.len())?,
-        });
-        Ok(())
+        if self.pending.len() > 1 {
+            let algorithms = &a.algorithms;
+            let alg_name = |i: u32| {
+                algorithms
+                    .get((i & !HEX_FLAG) as usize)
+                    .map(|s| &**s)
+                    .unwrap_or("")
+            };
+            self.pending
+                .sort_by(|x, y| alg_name(x.0).cmp(alg_name(y.0)));
+        }
+        let scratch = &self.scratch;
+        a.push_entry(
+            name,
+            self.pending
+                .iter()
+                .map(|(alg, r)| (*alg, scratch.get(r.clone()).unwrap_or_default())),
+        )
     }
 
-    /// The artifacts, sorted by name; `Err((index, name))` is the entry (by the order pushed)
-    /// that repeats an earlier name — of the smallest repeated name, its second entry, as
-    /// the JSON parser reports a duplicate key.
+    /// The artifacts, sorted by name; `Err((index, name))` is the entry (by the order
+    /// pushed) that repeats an earlier name — of the smallest repeated name, its second
+    /// entry, as the JSON parser reports a duplicate key.
     pub(crate) fn finish(self) -> Result<Artifacts, (usize, String)> {
         let mut a = self.artifacts;
         if !self.sorted {
-            let mut order: Vec<u32> = (0..a.entries.len() as u32).collect();
+            let mut order: Vec<usize> = (0..a.len()).collect();
             // Stable: of two equal names the one pushed later comes second.
-            order.sort_by(|&x, &y| {
-                let n = |i: u32| {
-                    a.entries
-                        .get(i as usize)
-                        .map(|e| a.name_of(e))
-                        .unwrap_or_default()
-                };
-                n(x).cmp(n(y))
-            });
+            order.sort_by(|&x, &y| a.name_at(x).cmp(a.name_at(y)));
             let dup = order.windows(2).find_map(|w| match w {
-                [x, y] => {
-                    let n = |i: u32| a.entries.get(i as usize).map(|e| a.name_of(e));
-                    (n(*x) == n(*y)).then(|| (*y as usize, n(*y).unwrap_or_default().to_owned()))
-                }
+                [x, y] if a.name_at(*x) == a.name_at(*y) => Some((*y, a.name_at(*y).to_owned())),
                 _ => None,
             });
-            if let Some(i) = dup {
-                return Err(i);
+            if let Some(d) = dup {
+                return Err(d);
             }
-            a.entries = order
-                .iter()
-                .filter_map(|&i| a.entries.get(i as usize).copied())
-                .collect();
+            let mut sorted = Artifacts {
+                algorithms: std::mem::take(&mut a.algorithms),
+                ..Artifacts::default()
+            };
+            for i in order {
+                let d = a.digests_at(i);
+                let values: Vec<(u32, &[u8])> = d
+                    .digests()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, dg)| (dg.algorithm, d.value_bytes(d.range.start + k)))
+                    .collect();
+                // Sizes were checked when the entries were first pushed.
+                let _ = sorted.push_entry(a.name_at(i), values.into_iter());
+            }
+            a = sorted;
         }
-        a.names.shrink_to_fit();
-        a.values.shrink_to_fit();
-        a.entries.shrink_to_fit();
-        a.digests.shrink_to_fit();
+        a.shrink_to_fit();
         Ok(a)
     }
 }
@@ -462,38 +485,59 @@ impl<'de> serde::Deserialize<'de> for Artifacts {
 }
 
 /// The digests recorded for one artifact, borrowed from its [`Artifacts`].
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Digests<'a> {
     owner: &'a Artifacts,
-    digests: &'a [Digest],
+    /// The artifact's digests in `owner.digests`.
+    range: Range<usize>,
 }
 
 impl<'a> Digests<'a> {
     /// How many digests are recorded.
     pub fn len(&self) -> usize {
-        self.digests.len()
+        self.range.len()
     }
 
     /// Whether none is recorded.
     pub fn is_empty(&self) -> bool {
-        self.digests.is_empty()
+        self.range.is_empty()
     }
 
-    fn algorithm(&self, d: &Digest) -> &'a str {
+    fn digests(&self) -> &'a [Digest] {
+        self.owner
+            .digests
+            .get(self.range.clone())
+            .unwrap_or_default()
+    }
+
+    fn algorithm(&self, d: Digest) -> &'a str {
         self.owner
             .algorithms
-            .get(d.algorithm as usize)
+            .get(d.algorithm())
             .map(|s| &**s)
             .unwrap_or_default()
     }
 
-    fn value_bytes(&self, d: &Digest) -> &'a [u8] {
-        self.owner.values.get(d.value.range()).unwrap_or_default()
+    /// The value bytes of the digest at `index` in `owner.digests`.
+    fn value_bytes(&self, index: usize) -> &'a [u8] {
+        let start = index
+            .checked_sub(1)
+            .and_then(|p| self.owner.digests.get(p))
+            .map_or(0, |d| d.value_end as usize);
+        let end = self
+            .owner
+            .digests
+            .get(index)
+            .map_or(start, |d| d.value_end as usize);
+        self.owner
+            .values
+            .get(start..end.max(start))
+            .unwrap_or_default()
     }
 
-    fn text(&self, d: &Digest) -> String {
-        let bytes = self.value_bytes(d);
-        if d.hex {
+    fn text(&self, index: usize, d: Digest) -> String {
+        let bytes = self.value_bytes(index);
+        if d.is_hex() {
             let mut s = String::with_capacity(bytes.len() * 2);
             for b in bytes {
                 for nibble in [b >> 4, b & 15] {
@@ -508,19 +552,26 @@ impl<'a> Digests<'a> {
         }
     }
 
+    /// `(index in owner.digests, digest)` of this artifact's digests.
+    fn indexed(&self) -> impl Iterator<Item = (usize, Digest)> + 'a {
+        let start = self.range.start;
+        self.digests()
+            .iter()
+            .enumerate()
+            .map(move |(k, d)| (start + k, *d))
+    }
+
     /// The digest for `algorithm`, as written in the link.
     pub fn get(&self, algorithm: &str) -> Option<String> {
-        self.digests
-            .iter()
-            .find(|d| self.algorithm(d) == algorithm)
-            .map(|d| self.text(d))
+        self.indexed()
+            .find(|(_, d)| self.algorithm(*d) == algorithm)
+            .map(|(i, d)| self.text(i, d))
     }
 
     /// `(algorithm, digest)` pairs, by algorithm, digests as written in the link.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, String)> + '_ {
-        self.digests
-            .iter()
-            .map(|d| (self.algorithm(d), self.text(d)))
+        self.indexed()
+            .map(|(i, d)| (self.algorithm(d), self.text(i, d)))
     }
 
     /// An owned copy.
@@ -531,11 +582,11 @@ impl<'a> Digests<'a> {
 
 impl PartialEq for Digests<'_> {
     fn eq(&self, other: &Digests<'_>) -> bool {
-        self.digests.len() == other.digests.len()
-            && self.digests.iter().zip(other.digests).all(|(a, b)| {
-                a.hex == b.hex
+        self.len() == other.len()
+            && self.indexed().zip(other.indexed()).all(|((i, a), (j, b))| {
+                a.is_hex() == b.is_hex()
+                    && self.value_bytes(i) == other.value_bytes(j)
                     && self.algorithm(a) == other.algorithm(b)
-                    && self.value_bytes(a) == other.value_bytes(b)
             })
     }
 }
