@@ -52,6 +52,7 @@ fn link_status(s: LinkStatus) -> &'static str {
         LinkStatus::Duplicate => "duplicate signer",
         LinkStatus::Missing => "missing",
         LinkStatus::Unparseable => "unparseable",
+        LinkStatus::LimitExceeded => "beyond a limit",
         LinkStatus::NoSignature => "no signature",
         LinkStatus::BadSignature => "bad signature",
         LinkStatus::NameMismatch => "name mismatch",

@@ -9,7 +9,7 @@
 
 use crate::canonical::{self, CanonicalError};
 use crate::dsse::{self, DsseError};
-use crate::json::{self, JsonError, JsonLimits, Parser, Value};
+use crate::json::{self, JsonError, JsonErrorKind, JsonLimits, Parser, Value};
 use crate::keys::PublicKey;
 use crate::model::{Layout, Link, LinkJsonError, ModelError};
 use std::fmt;
@@ -88,6 +88,15 @@ pub enum MetadataError {
     },
     /// The payload is not a valid layout or link.
     Model(ModelError),
+    /// The metadata is beyond a limit of [`crate::verify::VerifyOptions`].
+    Limit {
+        /// Which limit (`max_artifacts`, `max_signatures`, ...).
+        limit: &'static str,
+        /// Its value.
+        max: usize,
+        /// What was found.
+        found: usize,
+    },
 }
 
 impl MetadataError {
@@ -102,6 +111,25 @@ impl MetadataError {
             MetadataError::PayloadType { .. } => "dsse-payload-type",
             MetadataError::UnknownType { .. } => "metadata-type-unknown",
             MetadataError::Model(_) => "metadata-malformed",
+            MetadataError::Limit { .. } => "limit-exceeded",
+        }
+    }
+
+    /// Whether the metadata was refused for its size rather than its content: a JSON
+    /// limit (bytes, depth, entries per array or object, digits of a number) or a limit
+    /// of the verification options.
+    pub fn is_limit(&self) -> bool {
+        match self {
+            MetadataError::Json(e) => matches!(
+                e.kind,
+                JsonErrorKind::TooLarge { .. }
+                    | JsonErrorKind::TooDeep { .. }
+                    | JsonErrorKind::TooManyEntries { .. }
+                    | JsonErrorKind::NumberTooLong
+            ),
+            MetadataError::Dsse(DsseError::TooManySignatures { .. }) => true,
+            MetadataError::Limit { .. } => true,
+            _ => false,
         }
     }
 }
@@ -125,6 +153,9 @@ impl fmt::Display for MetadataError {
                 write!(f, "_type is {found:?}, expected \"layout\" or \"link\"")
             }
             MetadataError::Model(e) => write!(f, "{e}"),
+            MetadataError::Limit { limit, max, found } => {
+                write!(f, "{found} is more than {limit} ({max})")
+            }
         }
     }
 }
@@ -184,12 +215,10 @@ fn metablock_signatures(sigs: &Value) -> Result<Vec<RawSignature>, MetadataError
             reason: "`signatures` is not an array".into(),
         })?;
     if sigs.len() > dsse::MAX_SIGNATURES {
-        return Err(MetadataError::BadSignatureList {
-            reason: format!(
-                "{} signatures, more than the {} accepted",
-                sigs.len(),
-                dsse::MAX_SIGNATURES
-            ),
+        return Err(MetadataError::Limit {
+            limit: "max_signatures",
+            max: dsse::MAX_SIGNATURES,
+            found: sigs.len(),
         });
     }
     let mut signatures = Vec::with_capacity(sigs.len());

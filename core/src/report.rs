@@ -55,6 +55,10 @@ pub enum FailureCode {
     SublayoutFailed,
     /// Sublayouts nest deeper than the limit.
     SublayoutTooDeep,
+    /// The layout is beyond a configured limit ([`crate::verify::VerifyOptions`]: input
+    /// bytes, JSON depth or entries, steps, links, signatures, pattern length);
+    /// `path` names the limit, `expected` its value, `actual` what was found. (error)
+    LimitExceeded,
     /// A link or inspection records an artifact name that is not a clean path.
     ArtifactNameUnsafe,
     /// A `DISALLOW` rule matched.
@@ -133,6 +137,7 @@ impl FailureCode {
         FailureCode::ThresholdLinksDisagree,
         FailureCode::SublayoutFailed,
         FailureCode::SublayoutTooDeep,
+        FailureCode::LimitExceeded,
         FailureCode::ArtifactNameUnsafe,
         FailureCode::RuleDisallowed,
         FailureCode::RuleRequiredMissing,
@@ -179,6 +184,7 @@ impl FailureCode {
             FailureCode::ThresholdLinksDisagree => "threshold-links-disagree",
             FailureCode::SublayoutFailed => "sublayout-failed",
             FailureCode::SublayoutTooDeep => "sublayout-too-deep",
+            FailureCode::LimitExceeded => "limit-exceeded",
             FailureCode::ArtifactNameUnsafe => "artifact-name-unsafe",
             FailureCode::RuleDisallowed => "rule-disallowed",
             FailureCode::RuleRequiredMissing => "rule-required-missing",
@@ -214,6 +220,7 @@ impl FailureCode {
         matches!(
             self,
             FailureCode::LayoutMalformed
+                | FailureCode::LimitExceeded
                 | FailureCode::LayoutKeysMissing
                 | FailureCode::KeyInvalid
                 | FailureCode::RequestInvalid
@@ -340,6 +347,9 @@ pub enum LinkStatus {
     Missing,
     /// The file is not parseable in-toto metadata.
     Unparseable,
+    /// The file is beyond a configured limit (bytes, JSON depth or entries, artifacts,
+    /// signatures); not read further.
+    LimitExceeded,
     /// No signature by the functionary's key.
     NoSignature,
     /// The functionary's signature does not verify.

@@ -120,6 +120,19 @@ fn kw(word: &str, expected: &str) -> bool {
 }
 
 impl Rule {
+    /// The rule's artifact pattern (`REQUIRE` names an artifact and has none).
+    pub fn pattern(&self) -> Option<&str> {
+        match self {
+            Rule::Match { pattern, .. }
+            | Rule::Create(pattern)
+            | Rule::Delete(pattern)
+            | Rule::Modify(pattern)
+            | Rule::Allow(pattern)
+            | Rule::Disallow(pattern) => Some(pattern),
+            Rule::Require(_) => None,
+        }
+    }
+
     /// Parses a rule as written in a layout.
     ///
     /// ```

@@ -19,7 +19,7 @@
     reason = "a Failure is built once, on the cold path, and carries its context by value"
 )]
 
-use crate::json::JsonLimits;
+use crate::json::{JsonErrorKind, JsonLimits, MAX_NUMBER_DIGITS};
 use crate::keys::PublicKey;
 use crate::metadata::{Metadata, MetadataError, Payload, SignatureStatus};
 use crate::model::{Artifacts, Layout, Link, Step};
@@ -107,12 +107,35 @@ pub enum InspectionPolicy {
 }
 
 /// Bounds and switches for one verification.
+///
+/// Every bound is a limit on what the verifier reads; going beyond one is refused with a
+/// typed error: [`FailureCode::LimitExceeded`] for the layout (`path` names the limit),
+/// [`LinkStatus::LimitExceeded`] for a link file, [`FailureCode::SublayoutTooDeep`] for
+/// nesting.
+///
+/// ```
+/// use intoto_verify::verify::VerifyOptions;
+/// let strict = VerifyOptions { max_steps: 50, max_artifacts: 20_000, ..VerifyOptions::default() };
+/// assert_eq!(strict.max_signatures, 1024);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
-    /// JSON limits for the layout and every link.
+    /// JSON limits for the layout and every link: bytes per file (256 MiB), nesting depth
+    /// (128), entries per array or object (1,000,000).
     pub json: JsonLimits,
-    /// How deep sublayouts may nest.
+    /// How deep sublayouts may nest (8).
     pub max_sublayout_depth: usize,
+    /// Steps plus inspections of one layout (10,000).
+    pub max_steps: usize,
+    /// Link files one verification reads, sublayouts' included (100,000).
+    pub max_links: usize,
+    /// Artifacts on one side of one link (1,000,000).
+    pub max_artifacts: usize,
+    /// Signatures on one layout or link (1,024; envelopes with more are never read).
+    pub max_signatures: usize,
+    /// Bytes in one artifact rule pattern, after parameter substitution (4,096; matching
+    /// costs up to pattern length x name length per artifact).
+    pub max_pattern_length: usize,
     /// How many consumed artifact names each rule outcome lists.
     pub report_artifacts_per_rule: usize,
     /// Inspections: run or skip.
@@ -124,6 +147,11 @@ impl Default for VerifyOptions {
         VerifyOptions {
             json: JsonLimits::default(),
             max_sublayout_depth: 8,
+            max_steps: 10_000,
+            max_links: 100_000,
+            max_artifacts: 1_000_000,
+            max_signatures: crate::dsse::MAX_SIGNATURES,
+            max_pattern_length: 4096,
             report_artifacts_per_rule: 100,
             inspections: InspectionPolicy::Run,
         }
@@ -206,7 +234,35 @@ fn empty_report() -> Report {
     }
 }
 
+/// A [`FailureCode::LimitExceeded`] failure: `path` names the limit, `expected` is its
+/// value and `actual` what was found (absent when the reader stopped before counting).
+fn limit_failure(limit: &str, max: usize, found: Option<usize>, what: String) -> Failure {
+    let mut f = Failure::new(FailureCode::LimitExceeded, what);
+    f.path = Some(limit.to_owned());
+    f.expected = Some(max.to_string());
+    f.actual = found.map(|n| n.to_string());
+    f
+}
+
+/// The options limit a metadata error ran into: (limit name, its value, what was found).
+fn limit_of(e: &MetadataError) -> Option<(&'static str, usize, Option<usize>)> {
+    match e {
+        MetadataError::Limit { limit, max, found } => Some((limit, *max, Some(*found))),
+        MetadataError::Json(j) => match j.kind {
+            JsonErrorKind::TooLarge { size, limit } => Some(("json.max_bytes", limit, Some(size))),
+            JsonErrorKind::TooDeep { limit } => Some(("json.max_depth", limit, None)),
+            JsonErrorKind::TooManyEntries { limit } => Some(("json.max_entries", limit, None)),
+            JsonErrorKind::NumberTooLong => Some(("number digits", MAX_NUMBER_DIGITS, None)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn malformed(e: &MetadataError) -> Failure {
+    if let Some((limit, max, found)) = limit_of(e) {
+        return limit_failure(limit, max, found, format!("the layout cannot be read: {e}"));
+    }
     let mut f = Failure::new(
         FailureCode::LayoutMalformed,
         format!("the layout cannot be read: {e}"),
@@ -277,6 +333,21 @@ impl Verification<'_, '_> {
                 f.rule = Some(text.clone());
                 f
             })?;
+            let max = self.ctx.options.max_pattern_length;
+            if let Some(p) = parsed.pattern().filter(|p| p.len() > max) {
+                let mut f = limit_failure(
+                    "max_pattern_length",
+                    max,
+                    Some(p.len()),
+                    format!(
+                        "{item}: a rule pattern of {} bytes, more than max_pattern_length ({max})",
+                        p.len()
+                    ),
+                );
+                f.step = Some(item.to_owned());
+                f.rule = Some(text.clone());
+                return Err(f);
+            }
             out.push((text, parsed));
         }
         Ok(out)
@@ -292,6 +363,33 @@ impl Verification<'_, '_> {
         depth: usize,
         step_name: Option<&str>,
     ) -> Result<Link, Failure> {
+        // 0. Limits on what the layout asks the verifier to do.
+        let opts = &self.ctx.options;
+        if md.signatures.len() > opts.max_signatures {
+            return Err(limit_failure(
+                "max_signatures",
+                opts.max_signatures,
+                Some(md.signatures.len()),
+                format!(
+                    "the layout has {} signatures, more than max_signatures ({})",
+                    md.signatures.len(),
+                    opts.max_signatures
+                ),
+            ));
+        }
+        let items = layout.steps.len() + layout.inspect.len();
+        if items > opts.max_steps {
+            return Err(limit_failure(
+                "max_steps",
+                opts.max_steps,
+                Some(items),
+                format!(
+                    "the layout has {items} steps and inspections, more than max_steps ({})",
+                    opts.max_steps
+                ),
+            ));
+        }
+
         // 1. Signatures: every key must have signed.
         let mut checks = Vec::with_capacity(keys.len());
         let mut first_bad: Option<Failure> = None;
@@ -353,7 +451,7 @@ impl Verification<'_, '_> {
 
         // 4-6. Links, signatures, thresholds, sublayouts, alignment, agreement.
         let mut reduced: BTreeMap<String, Link> = BTreeMap::new();
-        let mut prepared = self.prepare_links(layout, dir);
+        let mut prepared = self.prepare_links(layout, dir)?;
         for step in &layout.steps {
             let (report, link) = self.step_links(layout, step, dir, depth, &mut prepared)?;
             self.report.steps.push(report);
@@ -500,7 +598,11 @@ impl Verification<'_, '_> {
             let md = match metadata {
                 Ok(md) => md,
                 Err(e) => {
-                    lr.status = LinkStatus::Unparseable;
+                    lr.status = if e.is_limit() {
+                        LinkStatus::LimitExceeded
+                    } else {
+                        LinkStatus::Unparseable
+                    };
                     lr.detail = Some(e.to_string());
                     report.links.push(lr);
                     continue;
@@ -767,6 +869,21 @@ struct Prepared {
     signature: Option<SignatureStatus>,
 }
 
+/// `md`, unless it has more signatures or artifacts than the options allow.
+fn within_limits(md: Metadata, opts: &VerifyOptions) -> Result<Metadata, MetadataError> {
+    let limit = |limit, max, found| Err(MetadataError::Limit { limit, max, found });
+    if md.signatures.len() > opts.max_signatures {
+        return limit("max_signatures", opts.max_signatures, md.signatures.len());
+    }
+    if let Payload::Link(l) = &md.payload {
+        let most = l.materials.len().max(l.products.len());
+        if most > opts.max_artifacts {
+            return limit("max_artifacts", opts.max_artifacts, most);
+        }
+    }
+    Ok(md)
+}
+
 /// Reads, parses and signature-checks the link file at `path` for functionary `keyid`.
 /// `None` when there is no such file.
 fn prepare_one(
@@ -776,7 +893,8 @@ fn prepare_one(
     keyid: &str,
 ) -> Option<Prepared> {
     let bytes = ctx.links.get(path)?;
-    let metadata = Metadata::parse(&bytes, ctx.options.json);
+    let metadata =
+        Metadata::parse(&bytes, ctx.options.json).and_then(|md| within_limits(md, &ctx.options));
     drop(bytes);
     let signature = match (&metadata, layout.keys.get(keyid)) {
         (Ok(md), Some(key)) => Some(md.check_signature(key, &[keyid])),
@@ -799,23 +917,38 @@ impl Verification<'_, '_> {
     /// Parses and checks every link file of `layout`'s steps, spread over the available
     /// cores (one thread where there are none, as in WebAssembly). Verdicts do not depend
     /// on it: the steps are then evaluated in layout order from these results.
-    fn prepare_links(&self, layout: &Layout, dir: &str) -> BTreeMap<String, Prepared> {
+    fn prepare_links(
+        &self,
+        layout: &Layout,
+        dir: &str,
+    ) -> Result<BTreeMap<String, Prepared>, Failure> {
+        let max = self.ctx.options.max_links;
+        let named: usize = layout.steps.iter().map(|s| s.pubkeys.len()).sum();
+        if named > max {
+            return Err(limit_failure(
+                "max_links",
+                max,
+                Some(named),
+                format!("the layout names {named} link files, more than max_links ({max})"),
+            ));
+        }
         let mut jobs: Vec<(String, &str)> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         for step in &layout.steps {
             for keyid in &step.pubkeys {
                 let path = link_path(dir, &step.name, keyid);
-                if !jobs.iter().any(|(p, _)| *p == path) {
+                if seen.insert(path.clone()) {
                     jobs.push((path, keyid.as_str()));
                 }
             }
         }
         let ctx = self.ctx;
-        parallel_map(&jobs, |(path, keyid)| {
+        Ok(parallel_map(&jobs, |(path, keyid)| {
             prepare_one(ctx, layout, path, keyid).map(|p| (path.clone(), p))
         })
         .into_iter()
         .flatten()
-        .collect()
+        .collect())
     }
 }
 

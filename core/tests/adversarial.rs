@@ -58,7 +58,10 @@ fn deep_nesting_is_a_typed_error() {
     let deep = "[".repeat(10_000) + &"]".repeat(10_000);
     let r = verify(deep.as_bytes(), &key, &links, VerifyOptions::default());
     assert_eq!(r.verdict, Verdict::Error);
-    assert_eq!(r.failure.unwrap().code, FailureCode::LayoutMalformed);
+    let f = r.failure.unwrap();
+    assert_eq!(f.code, FailureCode::LimitExceeded);
+    assert_eq!(f.path.as_deref(), Some("json.max_depth"));
+    assert_eq!(f.expected.as_deref(), Some("128"));
     let e = json::parse(deep.as_bytes(), JsonLimits::default()).unwrap_err();
     assert!(matches!(e.kind, JsonErrorKind::TooDeep { .. }));
 }
@@ -89,7 +92,7 @@ fn an_oversized_link_is_rejected_before_parsing() {
         .flat_map(|s| &s.links)
         .find(|l| l.path == name)
         .unwrap();
-    assert_eq!(link.status, LinkStatus::Unparseable);
+    assert_eq!(link.status, LinkStatus::LimitExceeded);
     assert!(link
         .detail
         .as_deref()
@@ -108,7 +111,18 @@ fn a_hundred_thousand_signatures_are_refused() {
     }
     doc.extend_from_slice(b"]}");
     let e = Metadata::parse(&doc, JsonLimits::default()).unwrap_err();
-    assert!(matches!(e, MetadataError::BadSignatureList { .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            MetadataError::Limit {
+                limit: "max_signatures",
+                max: 1024,
+                found: 100_000
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.is_limit());
 }
 
 #[test]
@@ -179,4 +193,99 @@ fn look_alike_names_are_different_names() {
             .collect();
     let out = apply_rules(Side::Products, &rules, &link, &lookup, 10).unwrap();
     assert_eq!(out[1].consumed_count, 1);
+}
+
+#[test]
+fn every_verification_limit_is_configurable_and_typed() {
+    let (layout, key, links) = demo();
+    let base = VerifyOptions::default();
+    assert_eq!(verify(&layout, &key, &links, base).verdict, Verdict::Pass);
+    // Layout-wide limits: an error naming the limit, its value and what was found.
+    let json = |max_entries| JsonLimits {
+        max_entries,
+        ..JsonLimits::default()
+    };
+    let cases = [
+        (
+            VerifyOptions {
+                max_steps: 1,
+                ..base
+            },
+            "max_steps",
+            "1",
+            "2",
+        ),
+        (
+            VerifyOptions {
+                max_links: 1,
+                ..base
+            },
+            "max_links",
+            "1",
+            "2",
+        ),
+        (
+            VerifyOptions {
+                max_signatures: 0,
+                ..base
+            },
+            "max_signatures",
+            "0",
+            "1",
+        ),
+        (
+            VerifyOptions {
+                max_pattern_length: 0,
+                ..base
+            },
+            "max_pattern_length",
+            "0",
+            "*",
+        ),
+        (
+            VerifyOptions {
+                json: json(2),
+                ..base
+            },
+            "json.max_entries",
+            "2",
+            "",
+        ),
+    ];
+    for (options, limit, max, found) in cases {
+        let r = verify(&layout, &key, &links, options);
+        assert_eq!(r.verdict, Verdict::Error, "{limit}");
+        let f = r.failure.unwrap();
+        assert_eq!(f.code, FailureCode::LimitExceeded, "{limit}");
+        assert_eq!(f.path.as_deref(), Some(limit));
+        assert_eq!(f.expected.as_deref(), Some(max), "{limit}");
+        if found == "*" {
+            assert!(f.actual.is_some(), "{limit}");
+        } else {
+            assert_eq!(f.actual.as_deref().unwrap_or(""), found, "{limit}");
+        }
+    }
+    // Per-link limits: the link is refused (LimitExceeded), so its step lacks a link.
+    let r = verify(
+        &layout,
+        &key,
+        &links,
+        VerifyOptions {
+            max_artifacts: 0,
+            ..base
+        },
+    );
+    assert_eq!(r.verdict, Verdict::Fail);
+    let refused: Vec<_> = r
+        .steps
+        .iter()
+        .flat_map(|s| &s.links)
+        .filter(|l| l.status == LinkStatus::LimitExceeded)
+        .collect();
+    assert!(!refused.is_empty());
+    assert!(refused[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("max_artifacts"));
 }
