@@ -72,6 +72,7 @@ export type FailureCode =
   | 'layout-keys-missing'
   | 'key-invalid'
   | 'request-invalid'
+  | 'limit-exceeded'
   // verdict "fail"
   | 'layout-signature-missing'
   | 'layout-signature-invalid'
@@ -170,6 +171,7 @@ export type LinkStatus =
   | 'duplicate'
   | 'missing'
   | 'unparseable'
+  | 'limit-exceeded'
   | 'no-signature'
   | 'bad-signature'
   | 'name-mismatch'

@@ -75,7 +75,8 @@ class InvalidInput(IntotoVerifyError, ValueError):
 
 
 class MalformedLayoutError(InvalidInput):
-    """``layout-malformed``: not JSON, not an envelope, or not a valid layout."""
+    """``layout-malformed``: not JSON, not an envelope, or not a valid layout;
+    ``limit-exceeded``: beyond a size limit (``failure.path`` names it)."""
 
 
 class InvalidKeyError(InvalidInput):
@@ -159,6 +160,7 @@ ERROR_CLASSES: Dict[str, Type[IntotoVerifyError]] = {
     "request-invalid": InvalidInput,
     # layouts
     "layout-malformed": MalformedLayoutError,
+    "limit-exceeded": MalformedLayoutError,
     "layout-signature-missing": SignatureError,
     "layout-signature-invalid": SignatureError,
     "layout-expired": ExpiredError,
