@@ -231,9 +231,10 @@ test('now: a Date, a string and Unix seconds agree; the default is the clock', {
 
 test('limits: maxBytes and maxDepth reach the core', async () => {
   const small = await verifyLayout(demoRequest({ maxBytes: 100 }))
-  assert.equal(small.failure?.code, 'layout-malformed')
+  assert.equal(small.failure?.code, 'limit-exceeded')
+  assert.equal(small.failure?.path, 'json.max_bytes')
   const shallow = await verifyLayout(demoRequest({ maxDepth: 2 }))
-  assert.equal(shallow.failure?.code, 'layout-malformed')
+  assert.equal(shallow.failure?.code, 'limit-exceeded')
   assert.equal((await verifyLayout(demoRequest({ maxBytes: 1 << 20, maxDepth: 64 }))).verdict, 'pass')
 })
 

@@ -142,8 +142,9 @@ def test_parameters_and_limits() -> None:
     with pytest.raises(TypeError):
         verify(parameters={"A": 1})
     small = verify(max_bytes=100)
-    assert small.verdict == "error" and small.code == "layout-malformed"
-    assert verify(max_depth=3).code == "layout-malformed"
+    assert small.verdict == "error" and small.code == "limit-exceeded"
+    assert small.failure is not None and small.failure.path == "json.max_bytes"
+    assert verify(max_depth=3).code == "limit-exceeded"
 
 
 def test_type_errors() -> None:

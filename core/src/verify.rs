@@ -308,49 +308,137 @@ fn parameter_failure(e: ParameterError, step: &str) -> Failure {
     f
 }
 
+fn substitute(
+    ctx: &VerifyContext<'_>,
+    list: &[String],
+    item: &str,
+) -> Result<Vec<String>, Failure> {
+    match ctx.parameters {
+        None => Ok(list.to_vec()),
+        Some(p) => list
+            .iter()
+            .map(|s| params::substitute(s, p).map_err(|e| parameter_failure(e, item)))
+            .collect(),
+    }
+}
+
+fn rules(ctx: &VerifyContext<'_>, list: &[Vec<String>], item: &str) -> Result<Rules, Failure> {
+    let mut out = Vec::with_capacity(list.len());
+    for rule in list {
+        let text = substitute(ctx, rule, item)?;
+        let parsed = Rule::parse(&text).map_err(|e| {
+            let mut f = Failure::new(FailureCode::ParameterInvalid, e.to_string());
+            f.step = Some(item.to_owned());
+            f.rule = Some(text.clone());
+            f
+        })?;
+        let max = ctx.options.max_pattern_length;
+        if let Some(p) = parsed.pattern().filter(|p| p.len() > max) {
+            let mut f = limit_failure(
+                "max_pattern_length",
+                max,
+                Some(p.len()),
+                format!(
+                    "{item}: a rule pattern of {} bytes, more than max_pattern_length ({max})",
+                    p.len()
+                ),
+            );
+            f.step = Some(item.to_owned());
+            f.rule = Some(text.clone());
+            return Err(f);
+        }
+        out.push((text, parsed));
+    }
+    Ok(out)
+}
+
+fn apply(
+    ctx: &VerifyContext<'_>,
+    side: Side,
+    rules: &Rules,
+    link: &Link,
+    lookup: &BTreeMap<String, Link>,
+    step: Option<&str>,
+    inspection: Option<&str>,
+) -> Result<Vec<RuleOutcome>, Failure> {
+    rules::apply_rules(
+        side,
+        rules,
+        link,
+        lookup,
+        ctx.options.report_artifacts_per_rule,
+    )
+    .map_err(|(_, rf)| {
+        let who = step.or(inspection).unwrap_or("");
+        let (code, artifacts, message) = match rf.kind {
+            RuleFailureKind::Disallowed { artifacts } => (
+                FailureCode::RuleDisallowed,
+                artifacts.clone(),
+                format!(
+                    "{who}: {} {:?} {} disallowed by rule {}: {}",
+                    side.as_str(),
+                    artifacts.iter().take(5).collect::<Vec<_>>(),
+                    if artifacts.len() == 1 { "is" } else { "are" },
+                    rf.index + 1,
+                    rf.rule.join(" ")
+                ),
+            ),
+            RuleFailureKind::RequiredMissing { artifact } => (
+                FailureCode::RuleRequiredMissing,
+                vec![artifact.clone()],
+                format!(
+                    "{who}: required {} {artifact:?} is missing (rule {}: {})",
+                    side.as_str(),
+                    rf.index + 1,
+                    rf.rule.join(" ")
+                ),
+            ),
+            RuleFailureKind::BadPattern(e) => (
+                FailureCode::RulePatternInvalid,
+                Vec::new(),
+                format!("{who}: {e}"),
+            ),
+        };
+        let mut f = Failure::new(code, message);
+        f.step = step.map(str::to_owned);
+        f.inspection = inspection.map(str::to_owned);
+        f.side = Some(side);
+        f.rule = Some(rf.rule);
+        f.rule_index = Some(rf.index);
+        f.artifacts = artifacts;
+        f
+    })
+}
+
+/// What step 7 found for one step: the outcomes of its material and product rules.
+type StepRules = Result<(Vec<RuleOutcome>, Vec<RuleOutcome>), Failure>;
+
+/// Step 7 for one step: its (reduced) link's names and both rule lists, or `None` when
+/// the step has no link.
+fn step_rules(
+    ctx: &VerifyContext<'_>,
+    step: &Step,
+    reduced: &BTreeMap<String, Link>,
+) -> Option<StepRules> {
+    let link = reduced.get(&step.name)?;
+    let name = Some(step.name.as_str());
+    Some((|| {
+        check_names(link, name, None)?;
+        let m = rules(ctx, &step.expected_materials, &step.name)?;
+        let p = rules(ctx, &step.expected_products, &step.name)?;
+        let mo = apply(ctx, Side::Materials, &m, link, reduced, name, None)?;
+        let po = apply(ctx, Side::Products, &p, link, reduced, name, None)?;
+        Ok((mo, po))
+    })())
+}
+
 impl Verification<'_, '_> {
     fn finish_with(self, f: Failure) -> Report {
         self.report.verdict_from(Some(f))
     }
 
     fn substitute(&self, list: &[String], item: &str) -> Result<Vec<String>, Failure> {
-        match self.ctx.parameters {
-            None => Ok(list.to_vec()),
-            Some(p) => list
-                .iter()
-                .map(|s| params::substitute(s, p).map_err(|e| parameter_failure(e, item)))
-                .collect(),
-        }
-    }
-
-    fn rules(&self, list: &[Vec<String>], item: &str) -> Result<Rules, Failure> {
-        let mut out = Vec::with_capacity(list.len());
-        for rule in list {
-            let text = self.substitute(rule, item)?;
-            let parsed = Rule::parse(&text).map_err(|e| {
-                let mut f = Failure::new(FailureCode::ParameterInvalid, e.to_string());
-                f.step = Some(item.to_owned());
-                f.rule = Some(text.clone());
-                f
-            })?;
-            let max = self.ctx.options.max_pattern_length;
-            if let Some(p) = parsed.pattern().filter(|p| p.len() > max) {
-                let mut f = limit_failure(
-                    "max_pattern_length",
-                    max,
-                    Some(p.len()),
-                    format!(
-                        "{item}: a rule pattern of {} bytes, more than max_pattern_length ({max})",
-                        p.len()
-                    ),
-                );
-                f.step = Some(item.to_owned());
-                f.rule = Some(text.clone());
-                return Err(f);
-            }
-            out.push((text, parsed));
-        }
-        Ok(out)
+        substitute(self.ctx, list, item)
     }
 
     /// Verifies one layout (the root, or a sublayout at `dir`). Returns its summary link.
@@ -458,16 +546,23 @@ impl Verification<'_, '_> {
             reduced.insert(step.name.clone(), link);
         }
 
-        // 7. Step rules.
-        for (i, step) in layout.steps.iter().enumerate() {
-            let Some(link) = reduced.get(&step.name) else {
+        // 7. Step rules. Steps are independent here (each reads the reduced links), so
+        // they are evaluated on every core, then taken in layout order up to the first
+        // failure: the report is the one a step-by-step evaluation gives.
+        let ctx = self.ctx;
+        let indexed: Vec<(usize, &Step)> = layout.steps.iter().enumerate().collect();
+        let mut results: BTreeMap<usize, _> =
+            parallel_map(&indexed, |(i, step)| (*i, step_rules(ctx, step, &reduced)))
+                .into_iter()
+                .collect();
+        for (i, step) in indexed {
+            let result = results
+                .remove(&i)
+                .unwrap_or_else(|| step_rules(ctx, step, &reduced));
+            let Some(result) = result else {
                 continue;
             };
-            check_names(link, Some(&step.name), None)?;
-            let m = self.rules(&step.expected_materials, &step.name)?;
-            let p = self.rules(&step.expected_products, &step.name)?;
-            let mo = self.apply(Side::Materials, &m, link, &reduced, Some(&step.name), None)?;
-            let po = self.apply(Side::Products, &p, link, &reduced, Some(&step.name), None)?;
+            let (mo, po) = result?;
             if let Some(r) = self.report.steps.get_mut(i) {
                 r.materials = mo;
                 r.products = po;
@@ -491,64 +586,6 @@ impl Verification<'_, '_> {
         }
 
         Ok(summary_link(layout, reduced, step_name))
-    }
-
-    fn apply(
-        &mut self,
-        side: Side,
-        rules: &Rules,
-        link: &Link,
-        lookup: &BTreeMap<String, Link>,
-        step: Option<&str>,
-        inspection: Option<&str>,
-    ) -> Result<Vec<RuleOutcome>, Failure> {
-        rules::apply_rules(
-            side,
-            rules,
-            link,
-            lookup,
-            self.ctx.options.report_artifacts_per_rule,
-        )
-        .map_err(|(_, rf)| {
-            let who = step.or(inspection).unwrap_or("");
-            let (code, artifacts, message) = match rf.kind {
-                RuleFailureKind::Disallowed { artifacts } => (
-                    FailureCode::RuleDisallowed,
-                    artifacts.clone(),
-                    format!(
-                        "{who}: {} {:?} {} disallowed by rule {}: {}",
-                        side.as_str(),
-                        artifacts.iter().take(5).collect::<Vec<_>>(),
-                        if artifacts.len() == 1 { "is" } else { "are" },
-                        rf.index + 1,
-                        rf.rule.join(" ")
-                    ),
-                ),
-                RuleFailureKind::RequiredMissing { artifact } => (
-                    FailureCode::RuleRequiredMissing,
-                    vec![artifact.clone()],
-                    format!(
-                        "{who}: required {} {artifact:?} is missing (rule {}: {})",
-                        side.as_str(),
-                        rf.index + 1,
-                        rf.rule.join(" ")
-                    ),
-                ),
-                RuleFailureKind::BadPattern(e) => (
-                    FailureCode::RulePatternInvalid,
-                    Vec::new(),
-                    format!("{who}: {e}"),
-                ),
-            };
-            let mut f = Failure::new(code, message);
-            f.step = step.map(str::to_owned);
-            f.inspection = inspection.map(str::to_owned);
-            f.side = Some(side);
-            f.rule = Some(rf.rule);
-            f.rule_index = Some(rf.index);
-            f.artifacts = artifacts;
-            f
-        })
     }
 
     /// Loads, checks and reduces the links of one step.
@@ -838,10 +875,26 @@ impl Verification<'_, '_> {
             let Some(link) = links.get(&insp.name) else {
                 continue;
             };
-            let m = self.rules(&insp.expected_materials, &insp.name)?;
-            let p = self.rules(&insp.expected_products, &insp.name)?;
-            let mo = self.apply(Side::Materials, &m, link, links, None, Some(&insp.name))?;
-            let po = self.apply(Side::Products, &p, link, links, None, Some(&insp.name))?;
+            let m = rules(self.ctx, &insp.expected_materials, &insp.name)?;
+            let p = rules(self.ctx, &insp.expected_products, &insp.name)?;
+            let mo = apply(
+                self.ctx,
+                Side::Materials,
+                &m,
+                link,
+                links,
+                None,
+                Some(&insp.name),
+            )?;
+            let po = apply(
+                self.ctx,
+                Side::Products,
+                &p,
+                link,
+                links,
+                None,
+                Some(&insp.name),
+            )?;
             if let Some(r) = self.report.inspections.get_mut(idx) {
                 r.materials = mo;
                 r.products = po;
