@@ -432,11 +432,23 @@ fn with_slash(prefix: &str) -> String {
 /// assert!(!is_clean_name("dir/"));
 /// ```
 pub fn is_clean_name(name: &str) -> bool {
-    let body = name.strip_prefix('/').unwrap_or(name);
-    !body.is_empty()
-        && body
-            .split(['/', '\\'])
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+    let body = name.strip_prefix('/').unwrap_or(name).as_bytes();
+    // One pass over the bytes (names are checked by the hundred thousand): every segment
+    // between separators must be non-empty and neither `.` nor `..`.
+    let mut seg_start = 0;
+    for (i, &b) in body
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((body.len(), &b'/')))
+    {
+        if b == b'/' || b == b'\\' {
+            match body.get(seg_start..i) {
+                None | Some(b"" | b"." | b"..") => return false,
+                Some(_) => seg_start = i + 1,
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -614,6 +626,33 @@ mod tests {
             .unwrap(),
             vec![0]
         );
+    }
+
+    #[test]
+    fn clean_names_are_the_split_definition() {
+        let by_split = |name: &str| {
+            let body = name.strip_prefix('/').unwrap_or(name);
+            !body.is_empty()
+                && body
+                    .split(['/', '\\'])
+                    .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        };
+        // Every string of up to 5 characters over an alphabet of the interesting ones.
+        let alphabet = ['a', '.', '/', '\\', 'é'];
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+            names.sort();
+            names.dedup();
+        }
+        assert!(names.len() > 3000);
+        for n in &names {
+            assert_eq!(is_clean_name(n), by_split(n), "{n:?}");
+        }
     }
 
     #[test]
