@@ -335,6 +335,8 @@ pub fn layout_request(value: Unknown<'_>) -> R<LayoutRequest> {
         skip_inspections,
         max_bytes,
         max_depth,
+        // Not read yet: the addon's request conversion moves onto the core's host module.
+        limits: None,
     })
 }
 

@@ -238,6 +238,18 @@ test('limits: maxBytes and maxDepth reach the core', async () => {
   assert.equal((await verifyLayout(demoRequest({ maxBytes: 1 << 20, maxDepth: 64 }))).verdict, 'pass')
 })
 
+test('limits: every other limit reaches the core and names itself', async () => {
+  const few = await verifyLayout(demoRequest({ limits: { maxSteps: 1 } }))
+  assert.equal(few.verdict, 'error')
+  assert.equal(few.failure?.code, 'limit-exceeded')
+  assert.equal(few.failure?.path, 'max_steps')
+  assert.equal(few.failure?.expected, '1')
+  const roomy = await verifyLayout(demoRequest({ limits: { maxArtifacts: 10000, max_signatures: 8 } }))
+  assert.equal(roomy.verdict, 'pass')
+  const none = await verifyLayout(demoRequest({ limits: { maxArtifacts: 0 } }))
+  assert.equal(none.verdict, 'fail')
+})
+
 test('arguments of the wrong type throw a TypeError with a code', { skip: notNode }, async () => {
   const T = 'ERR_INVALID_ARG_TYPE'
   const V = 'ERR_INVALID_ARG_VALUE'

@@ -145,6 +145,14 @@ def test_parameters_and_limits() -> None:
     assert small.verdict == "error" and small.code == "limit-exceeded"
     assert small.failure is not None and small.failure.path == "json.max_bytes"
     assert verify(max_depth=3).code == "limit-exceeded"
+    few = verify(limits={"max_steps": 1})
+    assert few.code == "limit-exceeded" and few.failure is not None
+    assert (few.failure.path, few.failure.expected) == ("max_steps", "1")
+    assert verify(limits={"maxArtifacts": 10_000, "max_signatures": 8}).passed
+    assert verify(limits={"max_artifacts": 0}).verdict == "fail"
+    with pytest.raises(TypeError):
+        verify(limits=[("max_steps", 1)])  # type: ignore[arg-type]
+    assert verify(limits={"max_stepz": 1}).code == "request-invalid"
 
 
 def test_type_errors() -> None:

@@ -50,6 +50,65 @@ pub struct LayoutRequest {
     /// Deepest accepted JSON nesting (default: 128).
     #[serde(default, alias = "maxDepth")]
     pub max_depth: Option<usize>,
+    /// The other limits of [`VerifyOptions`]; each one given replaces its default.
+    #[serde(default)]
+    pub limits: Option<Limits>,
+}
+
+/// Limits of a layout verification, as a request gives them (every field optional;
+/// defaults and meaning in [`VerifyOptions`]). Going beyond one is a `limit-exceeded`
+/// failure naming it.
+///
+/// ```
+/// use intoto_verify::api::verify_layout_json;
+/// let ok = verify_layout_json(r#"{"layout": "{}", "now": "0", "limits": {"maxSteps": 10, "max_artifacts": 5}}"#);
+/// // The request is read (the layout itself is not a layout):
+/// assert_eq!(ok.failure.unwrap().code.as_str(), "layout-malformed");
+/// let typo = verify_layout_json(r#"{"layout": "{}", "now": "0", "limits": {"maxStep": 10}}"#);
+/// assert_eq!(typo.failure.unwrap().code.as_str(), "request-invalid");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Entries in one JSON array or object (1,000,000).
+    #[serde(default, alias = "maxEntries")]
+    pub max_entries: Option<usize>,
+    /// Steps plus inspections of one layout (10,000).
+    #[serde(default, alias = "maxSteps")]
+    pub max_steps: Option<usize>,
+    /// Link files one layout names (100,000).
+    #[serde(default, alias = "maxLinks")]
+    pub max_links: Option<usize>,
+    /// Artifacts on one side of one link (1,000,000).
+    #[serde(default, alias = "maxArtifacts")]
+    pub max_artifacts: Option<usize>,
+    /// Signatures on one layout or link (1,024).
+    #[serde(default, alias = "maxSignatures")]
+    pub max_signatures: Option<usize>,
+    /// Bytes in one rule pattern (4,096).
+    #[serde(default, alias = "maxPatternLength")]
+    pub max_pattern_length: Option<usize>,
+    /// Sublayout nesting (8).
+    #[serde(default, alias = "maxSublayoutDepth")]
+    pub max_sublayout_depth: Option<usize>,
+}
+
+impl Limits {
+    /// `options` with every limit given here applied.
+    pub fn apply(&self, options: &mut VerifyOptions) {
+        let set = |slot: &mut usize, v: Option<usize>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut options.json.max_entries, self.max_entries);
+        set(&mut options.max_steps, self.max_steps);
+        set(&mut options.max_links, self.max_links);
+        set(&mut options.max_artifacts, self.max_artifacts);
+        set(&mut options.max_signatures, self.max_signatures);
+        set(&mut options.max_pattern_length, self.max_pattern_length);
+        set(&mut options.max_sublayout_depth, self.max_sublayout_depth);
+    }
 }
 
 /// Deserialising byte fields from text or bytes.
@@ -188,6 +247,9 @@ pub fn verify_layout_request(req: &LayoutRequest) -> Report {
     }
     if let Some(d) = req.max_depth {
         options.json.max_depth = d;
+    }
+    if let Some(l) = &req.limits {
+        l.apply(&mut options);
     }
     if req.skip_inspections {
         options.inspections = InspectionPolicy::Skip;

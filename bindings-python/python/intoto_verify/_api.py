@@ -203,6 +203,7 @@ def verify_layout(
     skip_inspections: bool = False,
     max_bytes: Optional[int] = None,
     max_depth: Optional[int] = None,
+    limits: Optional[Mapping[str, int]] = None,
     raise_on_failure: bool = False,
 ) -> Report:
     """Verifies a signed layout and the links of its steps; returns a :class:`Report`.
@@ -223,6 +224,12 @@ def verify_layout(
       ``skip_inspections`` is set (a warning then says that their rules were not checked).
     * ``max_bytes``, ``max_depth``: limits for each layout and link (core defaults:
       256 MiB, 128).
+    * ``limits``: the other limits, any of ``max_entries`` (JSON entries per array or
+      object, 1,000,000), ``max_steps`` (steps plus inspections, 10,000), ``max_links``
+      (link files a layout names, 100,000), ``max_artifacts`` (per side of a link,
+      1,000,000), ``max_signatures`` (1,024), ``max_pattern_length`` (bytes, 4,096),
+      ``max_sublayout_depth`` (8). Beyond one, the report fails with ``limit-exceeded``
+      and ``failure.path`` names it (a link beyond one has status ``limit-exceeded``).
     * ``raise_on_failure``: raise the matching :class:`IntotoVerifyError` instead of
       returning a report that did not pass.
 
@@ -248,6 +255,10 @@ def verify_layout(
         request["max_bytes"] = int(max_bytes)
     if max_depth is not None:
         request["max_depth"] = int(max_depth)
+    if limits is not None:
+        if not isinstance(limits, Mapping):
+            raise TypeError(f"limits: expected a mapping, not {type(limits).__name__}")
+        request["limits"] = {str(k): int(v) for k, v in limits.items()}
     return verify_request(request, raise_on_failure=raise_on_failure)
 
 
@@ -262,6 +273,7 @@ def verify_layout_files(
     skip_inspections: bool = False,
     max_bytes: Optional[int] = None,
     max_depth: Optional[int] = None,
+    limits: Optional[Mapping[str, int]] = None,
     raise_on_failure: bool = False,
 ) -> Report:
     """Like the CLI: ``layout``, ``layout_keys`` (one or several) and ``link_dir`` are file
@@ -284,6 +296,7 @@ def verify_layout_files(
         skip_inspections=skip_inspections,
         max_bytes=max_bytes,
         max_depth=max_depth,
+        limits=limits,
         raise_on_failure=raise_on_failure,
     )
 
