@@ -198,12 +198,11 @@ impl Hasher {
     /// The digests of everything fed.
     pub fn finalize(self) -> Digests {
         let length = self.inner.bytes_hashed();
-        let mut set = self.inner.finalize().0;
-        let mut take = |a: HashAlgorithm| set.remove(a.name()).unwrap_or_default();
+        let [sha256, sha384, sha512] = self.inner.finish().map(Option::unwrap_or_default);
         Digests {
-            sha256: take(HashAlgorithm::Sha256),
-            sha384: take(HashAlgorithm::Sha384),
-            sha512: take(HashAlgorithm::Sha512),
+            sha256,
+            sha384,
+            sha512,
             length,
         }
     }
@@ -360,16 +359,21 @@ impl SelectiveHasher {
     /// chosen.
     pub fn finalize(self) -> DigestSet {
         let mut set = BTreeMap::new();
-        if let Some(h) = self.sha256 {
-            set.insert("sha256".to_owned(), hex::encode(h.finalize()));
-        }
-        if let Some(h) = self.sha384 {
-            set.insert("sha384".to_owned(), hex::encode(h.finalize()));
-        }
-        if let Some(h) = self.sha512 {
-            set.insert("sha512".to_owned(), hex::encode(h.finalize()));
+        for (a, hex) in HashAlgorithm::ALL.into_iter().zip(self.finish()) {
+            if let Some(hex) = hex {
+                set.insert(a.name().to_owned(), hex);
+            }
         }
         DigestSet(set)
+    }
+
+    /// The hex digests in [`HashAlgorithm::ALL`] order, `None` for those not chosen.
+    fn finish(self) -> [Option<String>; 3] {
+        [
+            self.sha256.map(|h| hex::encode(h.finalize())),
+            self.sha384.map(|h| hex::encode(h.finalize())),
+            self.sha512.map(|h| hex::encode(h.finalize())),
+        ]
     }
 }
 
