@@ -2,24 +2,29 @@
 # Builds the npm package's WebAssembly and JS glue into pkg/ (what `npm run build` runs).
 #
 # Installs what is missing first, so it works on a fresh machine with cargo (rustup) and
-# node: the wasm32-unknown-unknown target, and wasm-bindgen-cli at exactly the version of
-# the wasm-bindgen crate in Cargo.lock (the CLI refuses a module built with another one).
+# node: the wasm32-unknown-unknown target, wasm-bindgen-cli at exactly the version of the
+# wasm-bindgen crate in Cargo.lock (the CLI refuses a module built with another one), and
+# binaryen (the npm dev dependency, for wasm-opt) when node_modules lacks it.
 #
-# The module is built for size (README "Size" has the measurements): cargo profile
-# `wasm-release` = release with opt-level "z", fat LTO, one codegen unit, and sha2 at
-# opt-level 3 (the Digester's throughput; it also came out smaller); wasm-bindgen drops
-# the `name` and `producers` sections. The profile is given here with --config, so the
-# workspace's own release profile (the CLI's) is untouched; if the workspace Cargo.toml
-# declares [profile.wasm-release], these flags say the same thing.
+# The module is built for size (README "Size" has the measurements):
+#  1. cargo, profile `wasm-release` = release with opt-level "z", fat LTO, one codegen
+#     unit and sha2 at opt-level 3, and rustflags for wasm32 only: `+simd128` (WebAssembly
+#     SIMD: sha2's wasm32 SIMD backends, smaller and faster than its portable code; every
+#     current engine has it, see README "Hashing") and the cargo registry's path prefix
+#     remapped away (shorter panic locations; no home directory in the module). Both are
+#     given here with --config, so the workspace's own profiles (the CLI's) are untouched;
+#     if the workspace Cargo.toml declares [profile.wasm-release], these flags say the
+#     same thing;
+#  2. wasm-bindgen --target web, without the producers section;
+#  3. binaryen's wasm-opt -O1;
+#  4. tools/order-functions.mjs names the functions so that similar bodies sort together,
+#     and wasm-opt --reorder-functions-by-name applies that order and strips the names
+#     (gzip finds repeats only 32 KiB back).
 #
-#   ./build.sh                  the package's build
-#   WASM_KEEP_NAMES=1 ./build.sh  keep the name section (Rust function names in stack
-#                               traces and profiles; +~30% raw)
-#   WASM_OPT=-O1 ./build.sh     also run binaryen's wasm-opt with that flag (from PATH or
-#                               node_modules: `npm install --no-save binaryen`). Measured:
-#                               -O1 saves ~1% gzipped, -Oz makes the gzipped module larger;
-#                               not worth a 100 MB dependency, so it is not a default
-#   CARGO_TARGET_DIR=...        respected (default: the workspace's target/)
+#   ./build.sh                    the package's build
+#   WASM_KEEP_NAMES=1 ./build.sh  steps 1 and 2 only, keeping the name section (Rust
+#                                 function names in stack traces and profiles; +~45% raw)
+#   CARGO_TARGET_DIR=...          respected (default: the workspace's target/)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -57,28 +62,48 @@ profile=(
   --config 'profile.wasm-release.codegen-units=1'
   --config 'profile.wasm-release.package.sha2.opt-level=3'
 )
-step "cargo build --target wasm32-unknown-unknown -p intoto-verify-wasm --profile wasm-release (opt-level z, fat LTO)"
+# rustflags for the wasm32 target only: WebAssembly SIMD, and the registry sources' path
+# prefix dropped from panic locations (`/home/me/.cargo/registry/src/index.crates.io-…/`).
+rustflags='"-C", "target-feature=+simd128"'
+for src in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  [ -d "$src" ] && rustflags+=", \"--remap-path-prefix=$src=\""
+done
+profile+=(--config "target.wasm32-unknown-unknown.rustflags=[$rustflags]")
+step "cargo build --target wasm32-unknown-unknown -p intoto-verify-wasm --profile wasm-release (opt-level z, fat LTO, +simd128)"
 (cd "$repo" && cargo build --target wasm32-unknown-unknown -p intoto-verify-wasm "${profile[@]}")
 
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/intoto_verify_wasm.wasm"
-strip=(--remove-name-section --remove-producers-section)
-[ -n "${WASM_KEEP_NAMES:-}" ] && strip=()
-step "wasm-bindgen --target web ${strip[*]} --out-dir pkg"
+out="$here/pkg/intoto_verify_wasm_bg.wasm"
 rm -rf "$here/pkg"
-wasm-bindgen --target web "${strip[@]}" --out-dir "$here/pkg" "$wasm"
+if [ -n "${WASM_KEEP_NAMES:-}" ]; then
+  step "wasm-bindgen --target web --out-dir pkg (names kept, not optimised further)"
+  wasm-bindgen --target web --out-dir "$here/pkg" "$wasm"
+else
+  step "wasm-bindgen --target web --remove-producers-section --out-dir pkg"
+  wasm-bindgen --target web --remove-producers-section --out-dir "$here/pkg" "$wasm"
 
-opt=$(command -v wasm-opt || echo "$here/node_modules/.bin/wasm-opt")
-if [ -n "${WASM_OPT:-}" ]; then
-  flag=$WASM_OPT
-  [ "$flag" = 1 ] && flag=-O1
-  [ -x "$opt" ] || { echo "WASM_OPT is set but there is no wasm-opt (npm install --no-save binaryen)" >&2; exit 1; }
-  step "wasm-opt $flag (binaryen)"
-  # Bulk memory and the other post-MVP features current rustc emits by default.
-  "$opt" "$flag" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$here/pkg/intoto_verify_wasm_bg.wasm" -o "$here/pkg/intoto_verify_wasm_bg.wasm"
+  # binaryen's wasm-opt: the npm dev dependency (installed by `npm install`), else PATH.
+  opt="$here/node_modules/.bin/wasm-opt"
+  if [ ! -x "$opt" ]; then
+    if command -v wasm-opt >/dev/null 2>&1; then
+      opt=$(command -v wasm-opt)
+    else
+      step "npm install (binaryen, for wasm-opt)"
+      (cd "$here" && npm install --no-audit --no-fund)
+    fi
+  fi
+  # The post-MVP features rustc emits (SIMD included), named so that the second run reads
+  # the module the first wrote whatever the target_features section says.
+  features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd)
+  step "wasm-opt -O1 ($("$opt" --version))"
+  "$opt" "${features[@]}" -O1 "$out" -o "$out"
+  step "order functions by similarity (tools/order-functions.mjs), wasm-opt --reorder-functions-by-name --strip-debug"
+  node "$here/tools/order-functions.mjs" "$out" "$out"
+  "$opt" "${features[@]}" --reorder-functions-by-name --strip-debug --strip-producers \
+    --strip-target-features "$out" -o "$out"
 fi
 
-raw=$(wc -c < "$here/pkg/intoto_verify_wasm_bg.wasm")
-gz=$(gzip -9 -c "$here/pkg/intoto_verify_wasm_bg.wasm" | wc -c)
+raw=$(wc -c < "$out")
+gz=$(gzip -9 -c "$out" | wc -c)
 step "pkg/intoto_verify_wasm_bg.wasm: $raw bytes, $gz bytes gzipped (-9)"

@@ -1,8 +1,9 @@
-//! `Digester`: the JS face of the core's streaming [`Hasher`] (SHA-256, SHA-384 and SHA-512
-//! of one byte stream, in one pass, in constant memory). The hashing is the core's; this
-//! module only copies JS bytes into wasm memory and hands the digests back.
+//! `Digester`: the JS face of the core's streaming [`SelectiveHasher`] (SHA-256, SHA-384
+//! and SHA-512 of one byte stream, or the ones asked for, in one pass, in constant memory).
+//! The hashing is the core's; this module only copies JS bytes into wasm memory and hands
+//! the digests back.
 
-use intoto_verify::digest::Hasher;
+use intoto_verify::digest::{HashAlgorithm, SelectiveHasher};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -10,32 +11,43 @@ use wasm_bindgen::JsCast;
 /// of the chunk handed to `update`: a 2 GB `Uint8Array` costs 64 KiB of wasm memory.
 const COPY_BLOCK: u32 = 64 * 1024;
 
-/// A streaming hasher: `new Digester()`, `.update(bytes)` any number of times, then
-/// `.finalize()` for `{sha256, sha384, sha512}` in hex.
+/// A streaming hasher: `new Digester()` (SHA-256, SHA-384 and SHA-512) or
+/// `new Digester(["sha256"])` (only those named), `.update(bytes)` any number of times,
+/// then `.finalize()` for `{sha256, sha384, sha512}` (the ones computed) in hex.
 ///
 /// `update` takes a `Uint8Array` (a Node `Buffer` is one), any other `ArrayBuffer` view,
 /// or an `ArrayBuffer`, and copies it into wasm memory in 64 KiB blocks, so memory use is
 /// constant however large the chunks or the stream. Anything else, or a call after
 /// `finalize`, throws an `Error` whose `code` is `digester-input-invalid` or
-/// `digester-finalized`.
+/// `digester-finalized`; an algorithm list that is not a non-empty array of `"sha256"`,
+/// `"sha384"`, `"sha512"` throws `digester-algorithm-invalid`.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Digester {
-    state: Option<Hasher>,
+    state: Option<SelectiveHasher>,
     length: u64,
     buffer: Vec<u8>,
 }
 
 #[wasm_bindgen]
 impl Digester {
-    /// A fresh digester.
+    /// A fresh digester for the algorithms named (`"sha256"`, `"sha384"`, `"sha512"`), or
+    /// for all three when `algorithms` is `undefined` or `null`.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Digester {
-        Digester {
-            state: Some(Hasher::new()),
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DigestAlgorithm[] | null | undefined")]
+        algorithms: JsValue,
+    ) -> Result<Digester, JsValue> {
+        let chosen = if algorithms.is_undefined() || algorithms.is_null() {
+            HashAlgorithm::ALL.to_vec()
+        } else {
+            algorithms_from(&algorithms)?
+        };
+        Ok(Digester {
+            state: Some(SelectiveHasher::new(&chosen)),
             length: 0,
             buffer: Vec::new(),
-        }
+        })
     }
 
     /// Feeds the next chunk of the stream.
@@ -65,10 +77,10 @@ impl Digester {
         Ok(())
     }
 
-    /// The digests of everything fed: `{sha256, sha384, sha512}`, lowercase hex (a
-    /// DigestSet, so it can be passed as `artifactDigest` as it is). The digester is
-    /// finished after this.
-    #[wasm_bindgen(unchecked_return_type = "Digests")]
+    /// The digests of everything fed: `{sha256, sha384, sha512}` (those the digester was
+    /// made for), lowercase hex (a DigestSet, so it can be passed as `artifactDigest` as
+    /// it is). The digester is finished after this.
+    #[wasm_bindgen(unchecked_return_type = "Partial<Digests>")]
     pub fn finalize(&mut self) -> Result<JsValue, JsValue> {
         let Some(state) = self.state.take() else {
             return Err(coded_error(
@@ -77,14 +89,9 @@ impl Digester {
             ));
         };
         self.buffer = Vec::new();
-        let digests = state.finalize();
         let out = js_sys::Object::new();
-        for (name, hex) in [
-            ("sha256", digests.sha256),
-            ("sha384", digests.sha384),
-            ("sha512", digests.sha512),
-        ] {
-            js_sys::Reflect::set(&out, &JsValue::from_str(name), &JsValue::from_str(&hex))?;
+        for (name, hex) in state.finalize().0 {
+            js_sys::Reflect::set(&out, &JsValue::from_str(&name), &JsValue::from_str(&hex))?;
         }
         Ok(out.into())
     }
@@ -96,10 +103,27 @@ impl Digester {
     }
 }
 
-impl Default for Digester {
-    fn default() -> Digester {
-        Digester::new()
+/// The algorithms of a constructor argument: a non-empty array of known names.
+fn algorithms_from(value: &JsValue) -> Result<Vec<HashAlgorithm>, JsValue> {
+    let invalid = || {
+        coded_error(
+            "digester-algorithm-invalid",
+            "Digester takes a non-empty array of \"sha256\", \"sha384\", \"sha512\"",
+        )
+    };
+    let Some(list) = value.dyn_ref::<js_sys::Array>() else {
+        return Err(invalid());
+    };
+    if list.length() == 0 {
+        return Err(invalid());
     }
+    list.iter()
+        .map(|v| {
+            v.as_string()
+                .and_then(|name| HashAlgorithm::from_name(&name))
+                .ok_or_else(invalid)
+        })
+        .collect()
 }
 
 /// The chunk as a `Uint8Array` over the same memory (no copy), or a coded `Error`.

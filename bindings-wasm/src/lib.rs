@@ -15,8 +15,9 @@
 //!   Neither throws for bad input: a request that does not deserialise (not an object, a
 //!   missing field, a wrong type, an unknown field) gives a report with verdict `error`
 //!   and failure code `request-invalid`, like the core's `verify_*_json`.
-//! * `Digester`: the core's streaming [`intoto_verify::digest::Hasher`] (SHA-256, SHA-384
-//!   and SHA-512 in one pass, constant memory), see [`digest`].
+//! * `Digester`: the core's streaming [`intoto_verify::digest::SelectiveHasher`] (SHA-256,
+//!   SHA-384 and SHA-512, or the ones asked for, in one pass, constant memory), see
+//!   [`digest`].
 //! * `failureCodes()`: every failure code the core can report.
 //! * `version()`: this package's version.
 

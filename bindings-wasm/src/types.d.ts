@@ -227,9 +227,13 @@ export interface Report {
   warnings: Warning[];
 }
 
+/** An algorithm the `Digester` computes. */
+export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
+
 /**
  * The three digests of a stream, lowercase hex. A DigestSet (a type alias, so it is
- * assignable to `DigestSet`): pass it as `artifactDigest` as it is.
+ * assignable to `DigestSet`): pass it as `artifactDigest` as it is. A `Digester` made for
+ * some algorithms gives `Pick<Digests, ...>` of those.
  */
 export type Digests = {
   sha256: string;

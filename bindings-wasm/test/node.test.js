@@ -479,18 +479,47 @@ describe('Digester', () => {
     d.free();
   });
 
-  test('wasm memory stays constant while hashing 256 MiB in 1 MiB chunks', async () => {
-    const { memory } = await init();
-    const chunk = new Uint8Array(1 << 20).fill(7);
-    const d = new Digester();
-    d.update(chunk);
-    const before = memory.buffer.byteLength;
-    for (let i = 1; i < 256; i += 1) d.update(chunk);
-    assert.equal(memory.buffer.byteLength, before);
-    assert.equal(d.bytesHashed, 256 * (1 << 20));
-    const big = createHash('sha256');
-    for (let i = 0; i < 256; i += 1) big.update(chunk);
-    assert.equal(d.finalize().sha256, big.digest('hex'));
+  for (const algorithms of [undefined, ['sha256']]) {
+    test(`wasm memory stays constant while hashing 256 MiB in 1 MiB chunks (${algorithms ?? 'all three'})`, async () => {
+      const { memory } = await init();
+      const chunk = new Uint8Array(1 << 20).fill(7);
+      const d = new Digester(algorithms);
+      d.update(chunk);
+      const before = memory.buffer.byteLength;
+      for (let i = 1; i < 256; i += 1) d.update(chunk);
+      assert.equal(memory.buffer.byteLength, before);
+      assert.equal(d.bytesHashed, 256 * (1 << 20));
+      const big = createHash('sha256');
+      for (let i = 0; i < 256; i += 1) big.update(chunk);
+      assert.equal(d.finalize().sha256, big.digest('hex'));
+    });
+  }
+
+  test('new Digester(algorithms) computes exactly the digests named', () => {
+    const data = new Uint8Array(200_003);
+    crypto.getRandomValues(data.subarray(0, 65_536));
+    data.copyWithin(65_536, 0);
+    const all = digestOf(data);
+    const only = (algorithms, ...chunks) => {
+      const d = new Digester(algorithms);
+      for (const c of chunks) d.update(c);
+      assert.equal(d.bytesHashed, data.length);
+      return d.finalize();
+    };
+    assert.deepEqual(only(['sha256'], data), { sha256: all.sha256 });
+    assert.deepEqual(only(['sha384'], data.subarray(0, 7), data.subarray(7)), { sha384: all.sha384 });
+    assert.deepEqual(only(['sha512', 'sha256'], data), { sha256: all.sha256, sha512: all.sha512 });
+    assert.deepEqual(only(['sha256', 'sha256'], data), { sha256: all.sha256 });
+    assert.deepEqual(only(['sha512', 'sha384', 'sha256'], data), all);
+    assert.deepEqual(only(null, data), all);
+    assert.deepEqual(only(undefined, data), all);
+    assert.deepEqual(Object.keys(all), ['sha256', 'sha384', 'sha512']);
+  });
+
+  test('an algorithm list that is not a non-empty array of known names throws digester-algorithm-invalid', () => {
+    for (const bad of [[], ['md5'], ['sha256', 'SHA-512'], ['sha1'], [256], 'sha256', 42, {}, new Set(['sha256'])]) {
+      assert.throws(() => new Digester(bad), (e) => e instanceof Error && e.code === 'digester-algorithm-invalid', String(bad));
+    }
   });
 });
 

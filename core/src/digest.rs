@@ -4,7 +4,8 @@
 //! [`Hasher`] computes SHA-256, SHA-384 and SHA-512 of a byte stream in one pass: feed
 //! it chunks of any size with [`Hasher::update`] and call [`Hasher::finalize`]. Its state
 //! is a few hundred bytes whatever the input size, so a binding can digest a 1 GiB
-//! download as it arrives without holding it.
+//! download as it arrives without holding it. [`SelectiveHasher`] does the same for a
+//! chosen subset of the three ([`HashAlgorithm`]), e.g. SHA-256 alone.
 //!
 //! [`DigestSet`] is the attestation framework's DigestSet (`spec/v1/digest_set.md`): a
 //! map from algorithm name to encoded digest. [`DigestSet::compare`] says whether a
@@ -157,18 +158,23 @@ pub fn validate_value(algorithm: &str, value: &str) -> Result<(), DigestValueErr
 /// }
 /// assert_eq!(h.finalize(), digest_bytes(b"abc"));
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hasher {
-    sha256: Sha256,
-    sha384: Sha384,
-    sha512: Sha512,
-    length: u64,
+    inner: SelectiveHasher,
+}
+
+impl Default for Hasher {
+    fn default() -> Hasher {
+        Hasher {
+            inner: SelectiveHasher::new(&HashAlgorithm::ALL),
+        }
+    }
 }
 
 impl fmt::Debug for Hasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hasher")
-            .field("length", &self.length)
+            .field("length", &self.inner.bytes_hashed())
             .finish_non_exhaustive()
     }
 }
@@ -181,24 +187,23 @@ impl Hasher {
 
     /// Feeds the next chunk (any size, including empty).
     pub fn update(&mut self, chunk: &[u8]) {
-        self.sha256.update(chunk);
-        self.sha384.update(chunk);
-        self.sha512.update(chunk);
-        self.length = self.length.saturating_add(chunk.len() as u64);
+        self.inner.update(chunk);
     }
 
     /// How many bytes were fed so far.
     pub fn bytes_hashed(&self) -> u64 {
-        self.length
+        self.inner.bytes_hashed()
     }
 
     /// The digests of everything fed.
     pub fn finalize(self) -> Digests {
+        let length = self.inner.bytes_hashed();
+        let [sha256, sha384, sha512] = self.inner.finish().map(Option::unwrap_or_default);
         Digests {
-            sha256: hex::encode(self.sha256.finalize()),
-            sha384: hex::encode(self.sha384.finalize()),
-            sha512: hex::encode(self.sha512.finalize()),
-            length: self.length,
+            sha256,
+            sha384,
+            sha512,
+            length,
         }
     }
 }
@@ -232,6 +237,144 @@ pub fn digest_bytes(bytes: &[u8]) -> Digests {
     let mut h = Hasher::new();
     h.update(bytes);
     h.finalize()
+}
+
+/// One of the hash functions [`Hasher`] and [`SelectiveHasher`] compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HashAlgorithm {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// Every algorithm, in the order [`Hasher`] lists them.
+    pub const ALL: [HashAlgorithm; 3] = [
+        HashAlgorithm::Sha256,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha512,
+    ];
+
+    /// The DigestSet name: `sha256`, `sha384` or `sha512`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha256 => "sha256",
+            HashAlgorithm::Sha384 => "sha384",
+            HashAlgorithm::Sha512 => "sha512",
+        }
+    }
+
+    /// The algorithm with this DigestSet name (exactly `sha256`, `sha384` or `sha512`).
+    ///
+    /// ```
+    /// use intoto_verify::digest::HashAlgorithm;
+    /// assert_eq!(HashAlgorithm::from_name("sha384"), Some(HashAlgorithm::Sha384));
+    /// assert_eq!(HashAlgorithm::from_name("SHA256"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<HashAlgorithm> {
+        HashAlgorithm::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// Streaming digests of one byte stream for a chosen set of [`HashAlgorithm`]s, in one
+/// pass and constant memory: what [`Hasher`] (all three) is built on, for when only some
+/// are needed (SHA-256 alone costs a fraction of all three).
+///
+/// ```
+/// use intoto_verify::digest::{digest_bytes, HashAlgorithm, SelectiveHasher};
+/// let mut h = SelectiveHasher::new(&[HashAlgorithm::Sha256]);
+/// h.update(b"ab");
+/// h.update(b"c");
+/// let set = h.finalize();
+/// assert_eq!(set.0.len(), 1);
+/// assert_eq!(set.0["sha256"], digest_bytes(b"abc").sha256);
+/// ```
+#[derive(Clone)]
+pub struct SelectiveHasher {
+    sha256: Option<Sha256>,
+    sha384: Option<Sha384>,
+    sha512: Option<Sha512>,
+    length: u64,
+}
+
+impl fmt::Debug for SelectiveHasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectiveHasher")
+            .field("algorithms", &self.algorithms())
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SelectiveHasher {
+    /// A hasher computing the given algorithms (repeats count once; none computes
+    /// nothing but the length).
+    pub fn new(algorithms: &[HashAlgorithm]) -> SelectiveHasher {
+        let has = |a| algorithms.contains(&a);
+        SelectiveHasher {
+            sha256: has(HashAlgorithm::Sha256).then(Sha256::new),
+            sha384: has(HashAlgorithm::Sha384).then(Sha384::new),
+            sha512: has(HashAlgorithm::Sha512).then(Sha512::new),
+            length: 0,
+        }
+    }
+
+    /// The algorithms computed, in [`HashAlgorithm::ALL`] order.
+    pub fn algorithms(&self) -> Vec<HashAlgorithm> {
+        let on = [
+            self.sha256.is_some(),
+            self.sha384.is_some(),
+            self.sha512.is_some(),
+        ];
+        HashAlgorithm::ALL
+            .into_iter()
+            .zip(on)
+            .filter_map(|(a, on)| on.then_some(a))
+            .collect()
+    }
+
+    /// Feeds the next chunk (any size, including empty).
+    pub fn update(&mut self, chunk: &[u8]) {
+        if let Some(h) = self.sha256.as_mut() {
+            h.update(chunk);
+        }
+        if let Some(h) = self.sha384.as_mut() {
+            h.update(chunk);
+        }
+        if let Some(h) = self.sha512.as_mut() {
+            h.update(chunk);
+        }
+        self.length = self.length.saturating_add(chunk.len() as u64);
+    }
+
+    /// How many bytes were fed so far.
+    pub fn bytes_hashed(&self) -> u64 {
+        self.length
+    }
+
+    /// The digests of everything fed, lowercase hex, by name: exactly the algorithms
+    /// chosen.
+    pub fn finalize(self) -> DigestSet {
+        let mut set = BTreeMap::new();
+        for (a, hex) in HashAlgorithm::ALL.into_iter().zip(self.finish()) {
+            if let Some(hex) = hex {
+                set.insert(a.name().to_owned(), hex);
+            }
+        }
+        DigestSet(set)
+    }
+
+    /// The hex digests in [`HashAlgorithm::ALL`] order, `None` for those not chosen.
+    fn finish(self) -> [Option<String>; 3] {
+        [
+            self.sha256.map(|h| hex::encode(h.finalize())),
+            self.sha384.map(|h| hex::encode(h.finalize())),
+            self.sha512.map(|h| hex::encode(h.finalize())),
+        ]
+    }
 }
 
 /// A DigestSet: algorithm name → encoded digest.
@@ -436,6 +579,46 @@ mod tests {
     fn hasher_state_is_small() {
         // Constant memory: the state is a fixed-size value, no heap buffer.
         assert!(std::mem::size_of::<Hasher>() < 1024);
+    }
+
+    #[test]
+    fn selective_hasher_matches_hasher() {
+        let data: Vec<u8> = (0..5_000u32).map(|i| (i * 13 + 1) as u8).collect();
+        let all = digest_bytes(&data);
+        let want = all.to_digest_set();
+        let subsets: [&[HashAlgorithm]; 5] = [
+            &[HashAlgorithm::Sha256],
+            &[HashAlgorithm::Sha384],
+            &[HashAlgorithm::Sha512, HashAlgorithm::Sha256],
+            &HashAlgorithm::ALL,
+            &[HashAlgorithm::Sha384, HashAlgorithm::Sha384],
+        ];
+        for algorithms in subsets {
+            let mut h = SelectiveHasher::new(algorithms);
+            for c in data.chunks(777) {
+                h.update(c);
+            }
+            assert_eq!(h.bytes_hashed(), data.len() as u64);
+            let mut chosen = h.algorithms();
+            let set = h.finalize();
+            assert_eq!(set.0.len(), chosen.len());
+            chosen.dedup();
+            for a in chosen {
+                assert_eq!(set.0[a.name()], want.0[a.name()], "{a:?}");
+            }
+        }
+        let none = SelectiveHasher::new(&[]);
+        assert!(none.algorithms().is_empty());
+        assert!(none.finalize().is_empty());
+        assert!(std::mem::size_of::<SelectiveHasher>() < 1024);
+    }
+
+    #[test]
+    fn algorithm_names_round_trip() {
+        for a in HashAlgorithm::ALL {
+            assert_eq!(HashAlgorithm::from_name(a.name()), Some(a));
+        }
+        assert_eq!(HashAlgorithm::from_name("sha1"), None);
     }
 
     #[test]

@@ -1,11 +1,12 @@
-// A module Web Worker that hashes Blobs with the package's streaming Digester.
+// A module Web Worker that hashes Blobs with the package's streaming Digester (all three
+// digests, or the `algorithms` of the message).
 import init, { Digester } from '../../index.js';
 
 const ready = init();
 
 self.onmessage = async ({ data }) => {
   await ready;
-  const d = new Digester();
+  const d = new Digester(data.algorithms);
   const reader = data.blob.stream().getReader();
   let chunks = 0;
   for (;;) {

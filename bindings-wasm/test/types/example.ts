@@ -7,6 +7,7 @@ import type {
   Failure,
   FailureCode,
   Digests,
+  DigestAlgorithm,
   InspectionResult,
   AttestationRequest,
   AttestationReport,
@@ -59,6 +60,13 @@ const bytes: number = d.bytesHashed;
 const digests: Digests = d.finalize();
 const hex: string = digests.sha256 + digests.sha384 + digests.sha512;
 d.free();
+const sha256Only = new Digester(['sha256']);
+sha256Only.update(new Uint8Array(3));
+const justSha256: { sha256: string } = sha256Only.finalize();
+const two: Pick<Digests, 'sha384' | 'sha512'> = new Digester(['sha512', 'sha384'] as const).finalize();
+const defaulted: Digests = new Digester(null).finalize();
+const algorithm: DigestAlgorithm = 'sha384';
+console.log(justSha256.sha256, two.sha384, defaulted.sha512, algorithm);
 console.log(version(), code, bytes, hex, report.inspections.map((i) => i.return_value), report.warnings.map((w) => w.code));
 
 // An attestation about a download, hashed as a stream, with a policy.
@@ -103,4 +111,10 @@ const wrong: FailureCode = 'layout-broken';
 const v: Report['verdict'] = 'passed';
 // @ts-expect-error a Digester takes bytes, not text
 new Digester().update('abc');
+// @ts-expect-error md5 is not an algorithm the Digester computes
+new Digester(['md5']);
+// @ts-expect-error a SHA-256-only digester has no SHA-512
+console.log(new Digester(['sha256']).finalize().sha512);
+// @ts-expect-error the algorithms are a list
+new Digester('sha256');
 console.log(wrong, v);
