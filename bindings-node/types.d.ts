@@ -54,6 +54,29 @@ export interface LayoutRequest {
   maxBytes?: number
   /** Deepest accepted JSON nesting (default 128). */
   maxDepth?: number
+  /**
+   * The other limits; beyond one, the report fails with `limit-exceeded` and
+   * `failure.path` names it (a link beyond one has status `limit-exceeded`).
+   */
+  limits?: Limits
+}
+
+/** Limits of a layout verification (snake_case names are accepted too). */
+export interface Limits {
+  /** Entries in one JSON array or object (default 1,000,000). */
+  maxEntries?: number
+  /** Steps plus inspections of one layout (default 10,000). */
+  maxSteps?: number
+  /** Link files one layout names (default 100,000). */
+  maxLinks?: number
+  /** Artifacts on one side of one link (default 1,000,000). */
+  maxArtifacts?: number
+  /** Signatures on one layout or link (default 1,024). */
+  maxSignatures?: number
+  /** Bytes in one artifact rule pattern (default 4,096). */
+  maxPatternLength?: number
+  /** Sublayout nesting (default 8). */
+  maxSublayoutDepth?: number
 }
 
 /** How the report is delivered. */

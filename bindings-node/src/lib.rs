@@ -1,7 +1,8 @@
 //! The Node.js binding of `intoto-verify` (napi-rs).
 //!
 //! It holds no verification logic: it converts JavaScript arguments into the core's
-//! [`LayoutRequest`] or [`AttestationRequest`], calls [`verify_layout_request`] or
+//! [`LayoutRequest`] or [`AttestationRequest`] (through the core's `host` module, see
+//! `host.rs`, so the core's serde rules decide what a request may hold), calls [`verify_layout_request`] or
 //! [`verify_attestation_request`], and hands the [`Report`] or [`AttestationReport`] back as
 //! a plain object. `Hasher` is the core's streaming digest; `runCli` runs the
 //! `intoto-verify` command line ([`intoto_verify_cli::run`]).
@@ -9,6 +10,7 @@
 mod attest;
 mod errors;
 mod hasher;
+mod host;
 mod request;
 
 pub use hasher::Hasher;

@@ -300,6 +300,26 @@ impl From<Vec<u8>> for VerificationKey {
     }
 }
 
+/// A field name, read as an identifier as serde's derived structs read theirs (so that
+/// [`crate::host::HostError::path`] names it as a field, not a map key).
+struct FieldName(String);
+
+impl<'de> serde::Deserialize<'de> for FieldName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = FieldName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FieldName, E> {
+                Ok(FieldName(v.to_owned()))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for VerificationKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::{Error, MapAccess, SeqAccess, Visitor};
@@ -326,25 +346,29 @@ impl<'de> serde::Deserialize<'de> for VerificationKey {
                 Ok(out.into())
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<VerificationKey, A::Error> {
-                let mut key = VerificationKey::default();
-                let mut has_pem = false;
-                while let Some(field) = m.next_key::<String>()? {
+                let (mut pem, mut scheme, mut keyid) = (None, None, None);
+                while let Some(FieldName(field)) = m.next_key()? {
                     match field.as_str() {
-                        "pem" => {
-                            key.pem = m.next_value::<bytes::Bytes>()?.0;
-                            has_pem = true;
+                        "pem" if pem.is_some() => return Err(A::Error::duplicate_field("pem")),
+                        "pem" => pem = Some(m.next_value::<bytes::Bytes>()?.0),
+                        "scheme" if scheme.is_some() => {
+                            return Err(A::Error::duplicate_field("scheme"))
                         }
-                        "scheme" => key.scheme = m.next_value()?,
-                        "keyid" | "keyId" => key.keyid = m.next_value()?,
+                        "scheme" => scheme = Some(m.next_value::<Option<String>>()?),
+                        "keyid" | "keyId" if keyid.is_some() => {
+                            return Err(A::Error::duplicate_field("keyid"))
+                        }
+                        "keyid" | "keyId" => keyid = Some(m.next_value::<Option<String>>()?),
                         other => {
                             return Err(A::Error::unknown_field(other, &["pem", "scheme", "keyid"]))
                         }
                     }
                 }
-                if !has_pem {
-                    return Err(A::Error::missing_field("pem"));
-                }
-                Ok(key)
+                Ok(VerificationKey {
+                    pem: pem.ok_or_else(|| A::Error::missing_field("pem"))?,
+                    scheme: scheme.flatten(),
+                    keyid: keyid.flatten(),
+                })
             }
         }
         d.deserialize_any(V)

@@ -31,6 +31,7 @@ const request: LayoutRequest = {
   skipInspections: false,
   maxBytes: 1 << 20,
   maxDepth: 64,
+  limits: { maxSteps: 100, maxSignatures: 8 },
 }
 
 const report: Report = verifyLayout(request)
@@ -116,6 +117,8 @@ new Hasher().update(42)
 verifyLayout({ layoutKeys: [] })
 // @ts-expect-error keys are bytes, not numbers
 verifyLayout({ layout: bytes, layoutKeys: [1] })
+// @ts-expect-error limits are checked
+verifyLayout({ ...request, limits: { maxStep: 1 } })
 // @ts-expect-error unknown options are rejected
 verifyLayout(request, { throwOnFaliure: true })
 // @ts-expect-error not a failure code
