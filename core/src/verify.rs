@@ -551,13 +551,16 @@ impl Verification<'_, '_> {
         // failure: the report is the one a step-by-step evaluation gives.
         let ctx = self.ctx;
         let indexed: Vec<(usize, &Step)> = layout.steps.iter().enumerate().collect();
-        let mut results: BTreeMap<usize, _> =
-            parallel_map(&indexed, |(i, step)| (*i, step_rules(ctx, step, &reduced)))
-                .into_iter()
-                .collect();
+        let mut results: Vec<Option<Option<StepRules>>> = indexed.iter().map(|_| None).collect();
+        for (i, r) in parallel_map(&indexed, |(i, step)| (*i, step_rules(ctx, step, &reduced))) {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
         for (i, step) in indexed {
             let result = results
-                .remove(&i)
+                .get_mut(i)
+                .and_then(Option::take)
                 .unwrap_or_else(|| step_rules(ctx, step, &reduced));
             let Some(result) = result else {
                 continue;
