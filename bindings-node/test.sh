@@ -59,7 +59,7 @@ case "${WASM:-auto}" in
 esac
 if [ "$wasm_status" = run ]; then
   INTOTO_IMPL=wasm node --test --test-reporter=spec \
-    test/conformance.test.mjs test/regression.test.mjs test/api.test.mjs 2>&1 | tee test-results/wasm.log
+    test/conformance.test.mjs test/regression.test.mjs test/api.test.mjs test/adversarial.test.mjs 2>&1 | tee test-results/wasm.log
 fi
 done_at=$SECONDS
 
