@@ -6,29 +6,11 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
-import { loadImpl, repoRoot } from './impl.mjs'
+import { loadImpl } from './impl.mjs'
+import { demoRequest, readDemo } from './demo.mjs'
 
 const { verifyLayout } = await loadImpl()
-const demoDir = path.join(repoRoot, 'examples', 'demo')
-const readDemo = (name) => fs.readFileSync(path.join(demoDir, name))
 const PACKAGE = 'package.27e5483c.link'
-
-function demoRequest(extra = {}, replaceLinks = {}) {
-  const links = {}
-  for (const name of fs.readdirSync(path.join(demoDir, 'links'))) {
-    links[name] = readDemo(path.join('links', name))
-  }
-  return {
-    layout: readDemo('root.layout'),
-    layoutKeys: [readDemo('keys/owner.pub')],
-    links: { ...links, ...replaceLinks },
-    now: '2030-01-01T00:00:00Z',
-    skipInspections: true,
-    ...extra,
-  }
-}
 
 const linkStatus = (report, name) =>
   report.steps.flatMap((s) => s.links).find((l) => l.path === name)?.status

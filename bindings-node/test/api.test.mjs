@@ -4,9 +4,8 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
-import { loadImpl, repoRoot } from './impl.mjs'
+import { loadImpl } from './impl.mjs'
+import { NOW, demoRequest, readDemo } from './demo.mjs'
 import { layoutCases, skipReason, caseRequest } from './suite.mjs'
 
 const impl = await loadImpl()
@@ -14,26 +13,6 @@ const { verifyLayout, verifyLayoutAsync, assertVerified } = impl
 const noAsync = !verifyLayoutAsync && `${impl.name} has no verifyLayoutAsync`
 const noAssert = !assertVerified && `${impl.name} has no assertVerified`
 const notNode = !impl.nodeConventions && `${impl.name} has other request conventions (no options, no Date, bad arguments are reports)`
-
-const demoDir = path.join(repoRoot, 'examples', 'demo')
-const readDemo = (name) => fs.readFileSync(path.join(demoDir, name))
-const NOW = '2030-01-01T00:00:00Z'
-
-/** The demo supply chain (examples/demo) as Buffers, inspections skipped. */
-function demoRequest(extra = {}) {
-  const links = {}
-  for (const name of fs.readdirSync(path.join(demoDir, 'links'))) {
-    links[name] = readDemo(path.join('links', name))
-  }
-  return {
-    layout: readDemo('root.layout'),
-    layoutKeys: [readDemo('keys/owner.pub')],
-    links,
-    now: NOW,
-    skipInspections: true,
-    ...extra,
-  }
-}
 
 /** What the demo's `untar` inspection records when it succeeds. */
 function untarResult(returnValue = 0) {
