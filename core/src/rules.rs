@@ -270,12 +270,6 @@ pub fn apply_rules(
     // The queue: every artifact of the checked side, in name order, until a rule consumes
     // it (`queued[i]` for the `i`-th name of `own`).
     let mut queued = vec![true; own.len()];
-    let queue = |queued: &[bool]| -> Vec<(usize, &str)> {
-        own.names()
-            .enumerate()
-            .filter(|(i, _)| queued.get(*i).copied().unwrap_or(false))
-            .collect()
-    };
     let mut outcomes = Vec::with_capacity(rules.len());
 
     for (index, (text, rule)) in rules.iter().enumerate() {
@@ -318,7 +312,7 @@ pub fn apply_rules(
                         let mut dst_name = String::new();
                         let mut dest_lookup = dest_artifacts.cursor();
                         let mut out = Vec::new();
-                        for (i, name) in queue(&queued) {
+                        for (i, name) in in_queue(own, &queued) {
                             let rel = match &src_norm {
                                 Some(p) => match name.strip_prefix(p.as_str()) {
                                     Some(r) => r,
@@ -352,7 +346,7 @@ pub fn apply_rules(
                     Ok(p) => p,
                     Err(e) => return fail(outcomes, RuleFailureKind::BadPattern(e)),
                 };
-                let matched = queue(&queued).into_iter().filter(|(_, n)| pat.matches(n));
+                let matched = in_queue(own, &queued).filter(|(_, n)| pat.matches(n));
                 // The queue is walked in name order: look names up with cursors.
                 let (mut in_materials, mut in_products) = (materials.cursor(), products.cursor());
                 match rule {
@@ -409,6 +403,16 @@ pub fn apply_rules(
         });
     }
     Ok(outcomes)
+}
+
+/// The names of `own` still in the queue (`queued[i]` for the `i`-th name), in order.
+fn in_queue<'a, 'q>(
+    own: &'a Artifacts,
+    queued: &'q [bool],
+) -> impl Iterator<Item = (usize, &'a str)> + use<'a, 'q> {
+    own.names()
+        .enumerate()
+        .filter(|(i, _)| queued.get(*i).copied().unwrap_or(false))
 }
 
 /// `prefix` with exactly one trailing `/` (Python's `os.path.join(prefix, "")`).
