@@ -129,6 +129,9 @@ impl Pattern {
             [Token::Star, rest @ ..] if rest.iter().all(|t| matches!(t, Token::Literal(_))) => {
                 return literal_suffix(rest, name);
             }
+            [head @ .., Token::Star] if head.iter().all(|t| matches!(t, Token::Literal(_))) => {
+                return literal_prefix(head, name);
+            }
             _ => {}
         }
         if name.is_ascii() {
@@ -139,6 +142,18 @@ impl Pattern {
             glob_match(&self.tokens, chars.len(), |i| chars.get(i).copied())
         }
     }
+}
+
+/// `name` starts with the literal characters `head` (the pattern is `head*`).
+fn literal_prefix(head: &[Token], name: &str) -> bool {
+    let mut it = name.chars();
+    for t in head {
+        match (t, it.next()) {
+            (Token::Literal(l), Some(c)) if *l == c => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn literal_suffix(rest: &[Token], name: &str) -> bool {
