@@ -437,22 +437,12 @@ fn with_slash(prefix: &str) -> String {
 /// ```
 pub fn is_clean_name(name: &str) -> bool {
     let body = name.strip_prefix('/').unwrap_or(name).as_bytes();
-    // One pass over the bytes (names are checked by the hundred thousand): every segment
-    // between separators must be non-empty and neither `.` nor `..`.
-    let mut seg_start = 0;
-    for (i, &b) in body
-        .iter()
-        .enumerate()
-        .chain(std::iter::once((body.len(), &b'/')))
-    {
-        if b == b'/' || b == b'\\' {
-            match body.get(seg_start..i) {
-                None | Some(b"" | b"." | b"..") => return false,
-                Some(_) => seg_start = i + 1,
-            }
-        }
-    }
-    true
+    // Bytes, not chars: names are checked by the hundred thousand, and `/` and `\\` are
+    // never part of a multi-byte UTF-8 character.
+    !body.is_empty()
+        && body
+            .split(|&b| b == b'/' || b == b'\\')
+            .all(|seg| !matches!(seg, b"" | b"." | b".."))
 }
 
 #[cfg(test)]
