@@ -30,10 +30,13 @@ impl LinkSource for DirLinks {
             return None;
         }
         let file = std::fs::File::open(self.dir.join(rel)).ok()?;
-        if !file.metadata().ok()?.is_file() {
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() {
             return None;
         }
-        let mut buf = Vec::new();
+        // Sized up front: a link can be tens of megabytes, and `take` hides the size.
+        let expected = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        let mut buf = Vec::with_capacity(expected.min(self.max_bytes.saturating_add(1)));
         file.take(self.max_bytes as u64 + 1)
             .read_to_end(&mut buf)
             .ok()?;
