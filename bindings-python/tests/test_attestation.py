@@ -250,8 +250,9 @@ def test_envelope_only_accepts_any_payload() -> None:
 
 
 def test_limits() -> None:
-    assert verify(max_bytes=100).code == "envelope-malformed"
-    assert verify(max_depth=2).verdict == "error"
+    assert verify(max_bytes=100).code == "limit-exceeded"
+    deep = verify(max_depth=2)
+    assert deep.verdict == "error" and deep.code == "limit-exceeded"
     assert verify(max_bytes=1 << 20, max_depth=64).passed
 
 

@@ -102,6 +102,7 @@ export type LayoutFailureCode =
 /** Failure codes of attestation verification (docs/attestations.md), in the order checked. */
 export type AttestationFailureCode =
   | "envelope-malformed"
+  | "limit-exceeded"
   | "verification-keys-missing"
   | "envelope-signature-invalid"
   | "envelope-threshold-unmet"

@@ -31,7 +31,7 @@ use crate::report::{
     AttestationReport, EnvelopeReport, EnvelopeSignatureReport, Failure, FailureCode,
     MatchedSubject, Signer, StatementReport, Warning,
 };
-use crate::statement::{is_in_toto_payload_type, Statement, PAYLOAD_TYPE};
+use crate::statement::{is_in_toto_payload_type, Statement, StatementError, PAYLOAD_TYPE};
 use sha2::{Digest as _, Sha256};
 
 /// A verification key and, optionally, the keyid the caller knows it by.
@@ -76,6 +76,17 @@ fn failure(code: FailureCode, message: impl Into<String>) -> Failure {
 }
 
 fn envelope_failure(e: &DsseError, bytes: &[u8], limits: JsonLimits) -> Failure {
+    match e {
+        DsseError::Json(j) => {
+            if let Some((limit, max, found)) = j.limit() {
+                return Failure::limit(limit, max, found, format!("{e}"));
+            }
+        }
+        DsseError::TooManySignatures { count, max } => {
+            return Failure::limit("max_signatures", *max, Some(*count), format!("{e}"));
+        }
+        _ => {}
+    }
     let mut message = format!("{e}");
     if let DsseError::Json(j) = e {
         if j.kind == crate::json::JsonErrorKind::TrailingData {
@@ -283,6 +294,12 @@ fn evaluate_payload(
     let statement = match Statement::from_slice(payload, limits) {
         Ok(s) => s,
         Err(e) => {
+            if let Some((limit, max, found)) = match &e {
+                StatementError::Json(j) => j.limit(),
+                _ => None,
+            } {
+                return report.with_failure(Failure::limit(limit, max, found, e.to_string()));
+            }
             let mut f = failure(FailureCode::StatementMalformed, e.to_string());
             f.path = e.path().map(str::to_owned);
             if let Some((expected, actual)) = e.expected_actual() {

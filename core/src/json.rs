@@ -267,6 +267,28 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
+impl JsonError {
+    /// For an error that is a limit rather than bad JSON: the limit's name
+    /// (`json.max_bytes`, `json.max_depth`, `json.max_entries`, `number digits`), its value,
+    /// and what was found when the reader counted it.
+    ///
+    /// ```
+    /// use intoto_verify::json::{parse, JsonLimits};
+    /// let limits = JsonLimits { max_depth: 2, ..JsonLimits::default() };
+    /// assert_eq!(parse(b"[[[]]]", limits).unwrap_err().limit(), Some(("json.max_depth", 2, None)));
+    /// assert_eq!(parse(b"[", limits).unwrap_err().limit(), None);
+    /// ```
+    pub fn limit(&self) -> Option<(&'static str, usize, Option<usize>)> {
+        match self.kind {
+            JsonErrorKind::TooLarge { size, limit } => Some(("json.max_bytes", limit, Some(size))),
+            JsonErrorKind::TooDeep { limit } => Some(("json.max_depth", limit, None)),
+            JsonErrorKind::TooManyEntries { limit } => Some(("json.max_entries", limit, None)),
+            JsonErrorKind::NumberTooLong => Some(("number digits", MAX_NUMBER_DIGITS, None)),
+            _ => None,
+        }
+    }
+}
+
 /// Parses `input` as one JSON value under `limits`.
 ///
 /// ```

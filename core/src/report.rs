@@ -281,6 +281,16 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A [`FailureCode::LimitExceeded`] failure: `path` names the limit, `expected` is its
+    /// value and `actual` what was found (absent when the reader stopped before counting).
+    pub fn limit(limit: &str, max: usize, found: Option<usize>, message: String) -> Failure {
+        let mut f = Failure::new(FailureCode::LimitExceeded, message);
+        f.path = Some(limit.to_owned());
+        f.expected = Some(max.to_string());
+        f.actual = found.map(|n| n.to_string());
+        f
+    }
+
     /// A failure with only a code and a message.
     pub fn new(code: FailureCode, message: impl Into<String>) -> Failure {
         Failure {

@@ -19,7 +19,7 @@
     reason = "a Failure is built once, on the cold path, and carries its context by value"
 )]
 
-use crate::json::{JsonErrorKind, JsonLimits, MAX_NUMBER_DIGITS};
+use crate::json::JsonLimits;
 use crate::keys::PublicKey;
 use crate::metadata::{Metadata, MetadataError, Payload, SignatureStatus};
 use crate::model::{Artifacts, Layout, Link, Step};
@@ -234,27 +234,15 @@ fn empty_report() -> Report {
     }
 }
 
-/// A [`FailureCode::LimitExceeded`] failure: `path` names the limit, `expected` is its
-/// value and `actual` what was found (absent when the reader stopped before counting).
 fn limit_failure(limit: &str, max: usize, found: Option<usize>, what: String) -> Failure {
-    let mut f = Failure::new(FailureCode::LimitExceeded, what);
-    f.path = Some(limit.to_owned());
-    f.expected = Some(max.to_string());
-    f.actual = found.map(|n| n.to_string());
-    f
+    Failure::limit(limit, max, found, what)
 }
 
 /// The options limit a metadata error ran into: (limit name, its value, what was found).
 fn limit_of(e: &MetadataError) -> Option<(&'static str, usize, Option<usize>)> {
     match e {
         MetadataError::Limit { limit, max, found } => Some((limit, *max, Some(*found))),
-        MetadataError::Json(j) => match j.kind {
-            JsonErrorKind::TooLarge { size, limit } => Some(("json.max_bytes", limit, Some(size))),
-            JsonErrorKind::TooDeep { limit } => Some(("json.max_depth", limit, None)),
-            JsonErrorKind::TooManyEntries { limit } => Some(("json.max_entries", limit, None)),
-            JsonErrorKind::NumberTooLong => Some(("number digits", MAX_NUMBER_DIGITS, None)),
-            _ => None,
-        },
+        MetadataError::Json(j) => j.limit(),
         _ => None,
     }
 }

@@ -1030,11 +1030,10 @@ fn request_shapes() {
         ),
         "key-invalid",
     );
-    // A tiny size limit applies to the envelope.
-    assert_code(
-        &verify(json!({"envelope": env, "verification_keys": [k.pem()], "max_bytes": 16})),
-        "envelope-malformed",
-    );
+    // A tiny size limit applies to the envelope: a limit, named as such.
+    let small = verify(json!({"envelope": env, "verification_keys": [k.pem()], "max_bytes": 16}));
+    assert_code(&small, "limit-exceeded");
+    assert_eq!(small.failure.as_ref().unwrap().path.as_deref(), Some("json.max_bytes"));
     // The Rust struct directly.
     let r = verify_attestation_request(&AttestationRequest {
         envelope: env.into_bytes(),
