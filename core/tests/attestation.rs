@@ -1033,7 +1033,10 @@ fn request_shapes() {
     // A tiny size limit applies to the envelope: a limit, named as such.
     let small = verify(json!({"envelope": env, "verification_keys": [k.pem()], "max_bytes": 16}));
     assert_code(&small, "limit-exceeded");
-    assert_eq!(small.failure.as_ref().unwrap().path.as_deref(), Some("json.max_bytes"));
+    assert_eq!(
+        small.failure.as_ref().unwrap().path.as_deref(),
+        Some("json.max_bytes")
+    );
     // The Rust struct directly.
     let r = verify_attestation_request(&AttestationRequest {
         envelope: env.into_bytes(),
