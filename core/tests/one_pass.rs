@@ -125,6 +125,25 @@ fn canonical_bytes_and_errors_match_the_tree_on_the_corpus_and_mutations() {
     assert!(checked > 3000);
 }
 
+#[test]
+fn metablock_signed_bytes_are_the_tree_canonical_form_on_the_corpus() {
+    let limits = JsonLimits::default();
+    let mut checked = 0;
+    for f in corpus() {
+        let Ok(md) = Metadata::parse(&f, limits) else {
+            continue;
+        };
+        if md.format != intoto_verify::metadata::EnvelopeFormat::Metablock {
+            continue;
+        }
+        let tree = json::parse(&f, limits).unwrap();
+        let signed = tree.as_object().unwrap().get("signed").unwrap();
+        assert_eq!(md.signed_bytes, canonical::encode(signed).unwrap());
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} Metablock files");
+}
+
 fn link(signed: &str) -> Result<Metadata, MetadataError> {
     let doc = format!(r#"{{"signatures": [], "signed": {signed}}}"#);
     Metadata::parse(doc.as_bytes(), JsonLimits::default())
