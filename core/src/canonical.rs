@@ -162,14 +162,18 @@ pub fn encode_json(input: &[u8], limits: JsonLimits) -> Result<Vec<u8>, FromJson
 }
 
 /// Writes canonical JSON while a [`Parser`] reads the input. Objects whose keys arrive in
-/// order (what in-toto tools write) are copied through as they are read; an object whose
-/// keys do not is read again, its entries encoded apart and sorted.
+/// order (what in-toto tools write) are copied through as they are read; the entries of an
+/// object whose keys do not are moved into order once it has been read (nothing is read
+/// twice, so nesting cannot make the work grow beyond size times depth).
 #[derive(Default)]
 pub(crate) struct Writer {
     /// The canonical bytes so far.
     pub(crate) out: Vec<u8>,
     /// The first float met: the input has no canonical form (the output is meaningless).
     pub(crate) float: Option<String>,
+    /// The entries of the objects being written, innermost last: (key offset in the
+    /// input, start and end in `out` of the entry's `"key":value`).
+    entries: Vec<(usize, usize, usize)>,
 }
 
 impl Writer {
@@ -235,53 +239,66 @@ impl Writer {
         }
     }
 
-    fn object(&mut self, p: &mut Parser<'_>, depth: usize) -> Result<(), JsonError> {
-        let (start_at, start_len) = (p.offset(), self.out.len());
-        let mut prev: Option<Cow<'_, str>> = None;
+    fn object<'a>(&mut self, p: &mut Parser<'a>, depth: usize) -> Result<(), JsonError> {
+        let (start_len, base) = (self.out.len(), self.entries.len());
+        let mut prev: Option<Cow<'a, str>> = None;
         let mut in_order = true;
         self.out.push(b'{');
-        p.object_entries(depth, |p, key, _| {
+        p.object_entries(depth, |p, key, key_at| {
             if in_order && prev.as_ref().is_some_and(|k| *k >= key) {
                 in_order = false;
             }
-            if !in_order {
-                // Still read (and check) the rest; it is written again below.
-                return self.value(p, depth);
-            }
-            if prev.is_some() {
+            if self.entries.len() > base {
                 self.out.push(b',');
             }
+            let entry_start = self.out.len();
             self.string(&key);
             self.out.push(b':');
             self.value(p, depth)?;
-            prev = Some(key);
+            self.entries.push((key_at, entry_start, self.out.len()));
+            if in_order {
+                prev = Some(key);
+            }
             Ok(())
         })?;
         if in_order {
             self.out.push(b'}');
-            return Ok(());
+        } else {
+            self.reorder(p, start_len, base)?;
         }
-        self.out.truncate(start_len);
-        p.rewind(start_at);
-        let mut entries: Vec<(Cow<'_, str>, Vec<u8>, usize)> = Vec::new();
-        p.object_entries(depth, |p, key, at| {
-            let outer = std::mem::take(&mut self.out);
-            let r = self.value(p, depth);
-            let encoded = std::mem::replace(&mut self.out, outer);
-            entries.push((key, encoded, at));
-            r
-        })?;
-        if let Some(e) = sort_and_find_duplicate(&mut entries, |e| (&e.0, e.2)) {
+        self.entries.truncate(base);
+        Ok(())
+    }
+
+    /// Puts the entries of the object written from `start_len` (recorded from `base` on
+    /// the entry stack) in key order, or finds a repeated key. Every entry was written
+    /// once, as it was read; here the written bytes are only moved, so a document of
+    /// nested unsorted objects costs its size times its depth, never more.
+    fn reorder<'a>(
+        &mut self,
+        p: &mut Parser<'a>,
+        start_len: usize,
+        base: usize,
+    ) -> Result<(), JsonError> {
+        let resume = p.offset();
+        let mut keyed: Vec<(Cow<'a, str>, usize, usize, usize)> = Vec::new();
+        for &(key_at, start, end) in self.entries.get(base..).unwrap_or_default() {
+            // The key is read again from the input: it was read there once already.
+            p.rewind(key_at);
+            keyed.push((p.string()?, key_at, start, end));
+        }
+        p.rewind(resume);
+        if let Some(e) = sort_and_find_duplicate(&mut keyed, |k| (&k.0, k.1)) {
             return Err(e);
         }
+        let written = self.out.split_off(start_len);
         self.out.push(b'{');
-        for (i, (k, v, _)) in entries.iter().enumerate() {
+        for (i, (_, _, start, end)) in keyed.iter().enumerate() {
             if i > 0 {
                 self.out.push(b',');
             }
-            self.string(k);
-            self.out.push(b':');
-            self.out.extend_from_slice(v);
+            let entry = written.get(start.saturating_sub(start_len)..end.saturating_sub(start_len));
+            self.out.extend_from_slice(entry.unwrap_or_default());
         }
         self.out.push(b'}');
         Ok(())
