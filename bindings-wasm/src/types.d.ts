@@ -75,7 +75,7 @@ export type Verdict = "pass" | "fail" | "error";
  */
 export type FailureCode = LayoutFailureCode | AttestationFailureCode;
 
-/** Failure codes of layout verification (and of any request). */
+/** Failure codes of layout verification (and of any request; `limit-exceeded` of attestations too). */
 export type LayoutFailureCode =
   | "layout-malformed"
   | "layout-keys-missing"
@@ -102,7 +102,6 @@ export type LayoutFailureCode =
 /** Failure codes of attestation verification (docs/attestations.md), in the order checked. */
 export type AttestationFailureCode =
   | "envelope-malformed"
-  | "limit-exceeded"
   | "verification-keys-missing"
   | "envelope-signature-invalid"
   | "envelope-threshold-unmet"
