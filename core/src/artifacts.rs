@@ -69,14 +69,15 @@ impl Digest {
     }
 }
 
-/// `ends[i - 1]..ends[i]` (from 0 for the first).
-fn run(ends: &[u32], i: usize) -> Range<usize> {
+/// The run of item `i` in a buffer laid out back to back, `end(items[i - 1])..end(items[i])`
+/// (from 0 for the first).
+fn run<T>(items: &[T], i: usize, end: impl Fn(&T) -> u32) -> Range<usize> {
     let start = i
         .checked_sub(1)
-        .and_then(|p| ends.get(p))
-        .map_or(0, |&e| e as usize);
-    let end = ends.get(i).map_or(start, |&e| e as usize);
-    start..end.max(start)
+        .and_then(|p| items.get(p))
+        .map_or(0, |x| end(x) as usize);
+    let stop = items.get(i).map_or(start, |x| end(x) as usize);
+    start..stop.max(start)
 }
 
 /// Artifact data beyond what the compact form can address (4 GiB of names or digests,
@@ -165,28 +166,35 @@ impl Artifacts {
     }
 
     fn name_at(&self, i: usize) -> &str {
-        self.names.get(run(&self.name_ends, i)).unwrap_or_default()
+        self.names
+            .get(run(&self.name_ends, i, |&e| e))
+            .unwrap_or_default()
     }
 
     fn digests_at(&self, i: usize) -> Digests<'_> {
         Digests {
             owner: self,
-            range: run(&self.digest_ends, i),
+            range: run(&self.digest_ends, i, |&e| e),
         }
     }
 
     /// The position of `name` among the (sorted) artifacts.
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.len());
+        self.search(0, self.len(), name).ok()
+    }
+
+    /// Binary search for `name` among the entries `lo..hi`: its position, or where it
+    /// would go.
+    fn search(&self, mut lo: usize, mut hi: usize, name: &str) -> Result<usize, usize> {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.name_at(mid).cmp(name) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+                std::cmp::Ordering::Equal => return Ok(mid),
             }
         }
-        None
+        Err(lo)
     }
 
     /// A lookup for names asked in ascending order (the rule engine walks its queue in
@@ -294,20 +302,16 @@ impl<'a> Cursor<'a> {
             step *= 2;
         }
         // Binary search in [lo, hi] (hi may be past the end).
-        let mut hi = (hi + 1).min(len);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.name(mid).cmp(name) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    self.next = mid + 1;
-                    return Some(mid);
-                }
+        match self.artifacts.search(lo, (hi + 1).min(len), name) {
+            Ok(i) => {
+                self.next = i + 1;
+                Some(i)
+            }
+            Err(i) => {
+                self.next = i;
+                None
             }
         }
-        self.next = lo;
-        None
     }
 
     /// Whether `name` is recorded.
@@ -520,19 +524,8 @@ impl<'a> Digests<'a> {
 
     /// The value bytes of the digest at `index` in `owner.digests`.
     fn value_bytes(&self, index: usize) -> &'a [u8] {
-        let start = index
-            .checked_sub(1)
-            .and_then(|p| self.owner.digests.get(p))
-            .map_or(0, |d| d.value_end as usize);
-        let end = self
-            .owner
-            .digests
-            .get(index)
-            .map_or(start, |d| d.value_end as usize);
-        self.owner
-            .values
-            .get(start..end.max(start))
-            .unwrap_or_default()
+        let range = run(&self.owner.digests, index, |d| d.value_end);
+        self.owner.values.get(range).unwrap_or_default()
     }
 
     fn text(&self, index: usize, d: Digest) -> String {

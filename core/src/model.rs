@@ -400,7 +400,7 @@ fn string_list(v: &Value, path: &str) -> Result<Vec<String>, ModelError> {
 }
 
 fn is_hex(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+    hex_kind(s) != HexKind::Invalid
 }
 
 fn rule_list(f: &Fields<'_>, key: &str) -> Result<Vec<Vec<String>>, ModelError> {
@@ -562,8 +562,8 @@ impl From<JsonError> for LinkJsonError {
     }
 }
 
-/// The first (in name order, then algorithm order) invalid artifact of a side, as
-/// [`take_artifacts`]'s map walk would meet it.
+/// The first (in name order, then algorithm order) invalid artifact of a side: the one a
+/// walk over the side as a sorted map meets first, whatever order the file lists them in.
 struct FirstError(Option<(String, ModelError)>);
 
 impl FirstError {
@@ -620,7 +620,7 @@ fn read_artifacts(
             return Err(e);
         }
         let bad = digests.iter().find_map(|(alg, v, _)| match v {
-            Ok(hex) if hex_kind(hex) != HexKind::Invalid => None,
+            Ok(hex) if is_hex(hex) => None,
             Ok(_) => Some((alg, None)),
             Err(found) => Some((alg, Some(*found))),
         });
