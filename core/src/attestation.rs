@@ -76,16 +76,8 @@ fn failure(code: FailureCode, message: impl Into<String>) -> Failure {
 }
 
 fn envelope_failure(e: &DsseError, bytes: &[u8], limits: JsonLimits) -> Failure {
-    match e {
-        DsseError::Json(j) => {
-            if let Some((limit, max, found)) = j.limit() {
-                return Failure::limit(limit, max, found, format!("{e}"));
-            }
-        }
-        DsseError::TooManySignatures { count, max } => {
-            return Failure::limit("max_signatures", *max, Some(*count), format!("{e}"));
-        }
-        _ => {}
+    if let Some((limit, max, found)) = e.limit() {
+        return Failure::limit(limit, max, found, format!("{e}"));
     }
     let mut message = format!("{e}");
     if let DsseError::Json(j) = e {

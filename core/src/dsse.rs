@@ -161,6 +161,19 @@ impl DsseError {
             DsseError::ThresholdNotMet { .. } => "threshold-not-met",
         }
     }
+
+    /// For an envelope refused for its size rather than its content: the limit's name,
+    /// its value and what was found (see [`JsonError::limit`]; `max_signatures` for the
+    /// signature list).
+    pub fn limit(&self) -> Option<(&'static str, usize, Option<usize>)> {
+        match self {
+            DsseError::Json(j) => j.limit(),
+            DsseError::TooManySignatures { count, max } => {
+                Some(("max_signatures", *max, Some(*count)))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for DsseError {

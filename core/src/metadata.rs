@@ -9,7 +9,7 @@
 
 use crate::canonical::{self, CanonicalError};
 use crate::dsse::{self, DsseError};
-use crate::json::{self, JsonError, JsonErrorKind, JsonLimits, Parser, Value};
+use crate::json::{self, JsonError, JsonLimits, Parser, Value};
 use crate::keys::PublicKey;
 use crate::model::{Layout, Link, LinkJsonError, ModelError};
 use std::fmt;
@@ -115,22 +115,22 @@ impl MetadataError {
         }
     }
 
-    /// Whether the metadata was refused for its size rather than its content: a JSON
-    /// limit (bytes, depth, entries per array or object, digits of a number) or a limit
+    /// For metadata refused for its size rather than its content: the limit's name, its
+    /// value and what was found (absent when the reader stopped before counting). A JSON
+    /// limit (bytes, depth, entries, digits of a number), the signature cap, or a limit
     /// of the verification options.
-    pub fn is_limit(&self) -> bool {
+    pub fn limit(&self) -> Option<(&'static str, usize, Option<usize>)> {
         match self {
-            MetadataError::Json(e) => matches!(
-                e.kind,
-                JsonErrorKind::TooLarge { .. }
-                    | JsonErrorKind::TooDeep { .. }
-                    | JsonErrorKind::TooManyEntries { .. }
-                    | JsonErrorKind::NumberTooLong
-            ),
-            MetadataError::Dsse(DsseError::TooManySignatures { .. }) => true,
-            MetadataError::Limit { .. } => true,
-            _ => false,
+            MetadataError::Json(e) => e.limit(),
+            MetadataError::Dsse(e) => e.limit(),
+            MetadataError::Limit { limit, max, found } => Some((limit, *max, Some(*found))),
+            _ => None,
         }
+    }
+
+    /// Whether the metadata was refused for its size ([`MetadataError::limit`]).
+    pub fn is_limit(&self) -> bool {
+        self.limit().is_some()
     }
 }
 
@@ -262,39 +262,39 @@ impl Metadata {
         }
         // One pass over the envelope: `signed` is written out as canonical JSON while it
         // is read, so no tree of a link's (many) artifacts is ever built.
+        // Every other member is kept as a tree: the signatures, or a whole DSSE envelope.
         let mut canonical = canonical::Writer::default();
         let mut signed: Option<(usize, usize)> = None;
-        let mut signatures: Option<Value> = None;
-        let mut is_dsse = false;
-        let mut keys: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::new();
+        let mut members: Vec<(std::borrow::Cow<'_, str>, Value, usize)> = Vec::new();
         p.object_entries(1, |p, key, at| {
-            match &*key {
-                "signed" => {
-                    canonical = canonical::Writer::default();
-                    // The canonical form is never longer than the JSON it is read from.
-                    canonical.out.reserve(bytes.len());
-                    let start = p.offset();
-                    canonical.value(p, 1)?;
-                    signed = Some((start, p.offset()));
-                }
-                "signatures" => signatures = Some(p.value(1)?),
-                other => {
-                    is_dsse |= other == "payload";
-                    p.value(1)?;
-                }
-            }
-            keys.push((key, at));
+            let value = if key == "signed" {
+                canonical = canonical::Writer::default();
+                // The canonical form is never longer than the JSON it is read from.
+                canonical.out.reserve(bytes.len());
+                let start = p.offset();
+                canonical.value(p, 1)?;
+                signed = Some((start, p.offset()));
+                Value::Null
+            } else {
+                p.value(1)?
+            };
+            members.push((key, value, at));
             Ok(())
         })
         .and_then(|()| p.finish())
         .map_err(MetadataError::Json)?;
-        if let Some(e) = json::sort_and_find_duplicate(&mut keys, |k| (&k.0, k.1)) {
+        if let Some(e) = json::sort_and_find_duplicate(&mut members, |m| (&m.0, m.2)) {
             return Err(MetadataError::Json(e));
         }
-        if is_dsse {
-            return Metadata::parse_dsse(bytes, limits);
+        let mut envelope: json::Map = members
+            .into_iter()
+            .filter(|(k, _, _)| k != "signed")
+            .map(|(k, v, _)| (k.into_owned(), v))
+            .collect();
+        if envelope.contains_key("payload") {
+            return Metadata::from_dsse(&Value::Object(envelope), limits);
         }
-        let (Some((start, end)), Some(sigs)) = (signed, signatures) else {
+        let (Some((start, end)), Some(sigs)) = (signed, envelope.remove("signatures")) else {
             return Err(MetadataError::NotAnEnvelope);
         };
         let signatures = metablock_signatures(&sigs)?;
@@ -310,10 +310,10 @@ impl Metadata {
         })
     }
 
-    /// A DSSE envelope (already known to be valid JSON with a `payload`).
-    fn parse_dsse(bytes: &[u8], limits: JsonLimits) -> Result<Metadata, MetadataError> {
-        let doc = json::parse(bytes, limits).map_err(MetadataError::Json)?;
-        let env = dsse::Envelope::from_value(&doc).map_err(MetadataError::Dsse)?;
+    /// A DSSE envelope, read as JSON already (its `signed` member, if any, left out: DSSE
+    /// has none).
+    fn from_dsse(doc: &Value, limits: JsonLimits) -> Result<Metadata, MetadataError> {
+        let env = dsse::Envelope::from_value(doc).map_err(MetadataError::Dsse)?;
         if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
             return Err(MetadataError::PayloadType {
                 found: env.payload_type.clone(),

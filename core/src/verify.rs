@@ -234,22 +234,9 @@ fn empty_report() -> Report {
     }
 }
 
-fn limit_failure(limit: &str, max: usize, found: Option<usize>, what: String) -> Failure {
-    Failure::limit(limit, max, found, what)
-}
-
-/// The options limit a metadata error ran into: (limit name, its value, what was found).
-fn limit_of(e: &MetadataError) -> Option<(&'static str, usize, Option<usize>)> {
-    match e {
-        MetadataError::Limit { limit, max, found } => Some((limit, *max, Some(*found))),
-        MetadataError::Json(j) => j.limit(),
-        _ => None,
-    }
-}
-
 fn malformed(e: &MetadataError) -> Failure {
-    if let Some((limit, max, found)) = limit_of(e) {
-        return limit_failure(limit, max, found, format!("the layout cannot be read: {e}"));
+    if let Some((limit, max, found)) = e.limit() {
+        return Failure::limit(limit, max, found, format!("the layout cannot be read: {e}"));
     }
     let mut f = Failure::new(
         FailureCode::LayoutMalformed,
@@ -322,7 +309,7 @@ fn rules(ctx: &VerifyContext<'_>, list: &[Vec<String>], item: &str) -> Result<Ru
         })?;
         let max = ctx.options.max_pattern_length;
         if let Some(p) = parsed.pattern().filter(|p| p.len() > max) {
-            let mut f = limit_failure(
+            let mut f = Failure::limit(
                 "max_pattern_length",
                 max,
                 Some(p.len()),
@@ -398,8 +385,26 @@ fn apply(
     })
 }
 
-/// What step 7 found for one step: the outcomes of its material and product rules.
-type StepRules = Result<(Vec<RuleOutcome>, Vec<RuleOutcome>), Failure>;
+/// The outcomes of a step's or an inspection's material and product rules.
+type SideOutcomes = Result<(Vec<RuleOutcome>, Vec<RuleOutcome>), Failure>;
+
+/// Applies a step's or an inspection's (`step` or `inspection` names it) material rules
+/// and then its product rules to its link.
+fn both_sides(
+    ctx: &VerifyContext<'_>,
+    (materials, products): (&[Vec<String>], &[Vec<String>]),
+    link: &Link,
+    lookup: &BTreeMap<String, Link>,
+    step: Option<&str>,
+    inspection: Option<&str>,
+) -> SideOutcomes {
+    let item = step.or(inspection).unwrap_or("");
+    let m = rules(ctx, materials, item)?;
+    let p = rules(ctx, products, item)?;
+    let mo = apply(ctx, Side::Materials, &m, link, lookup, step, inspection)?;
+    let po = apply(ctx, Side::Products, &p, link, lookup, step, inspection)?;
+    Ok((mo, po))
+}
 
 /// Step 7 for one step: its (reduced) link's names and both rule lists, or `None` when
 /// the step has no link.
@@ -407,26 +412,19 @@ fn step_rules(
     ctx: &VerifyContext<'_>,
     step: &Step,
     reduced: &BTreeMap<String, Link>,
-) -> Option<StepRules> {
+) -> Option<SideOutcomes> {
     let link = reduced.get(&step.name)?;
     let name = Some(step.name.as_str());
-    Some((|| {
-        check_names(link, name, None)?;
-        let m = rules(ctx, &step.expected_materials, &step.name)?;
-        let p = rules(ctx, &step.expected_products, &step.name)?;
-        let mo = apply(ctx, Side::Materials, &m, link, reduced, name, None)?;
-        let po = apply(ctx, Side::Products, &p, link, reduced, name, None)?;
-        Ok((mo, po))
-    })())
+    let lists = (&step.expected_materials[..], &step.expected_products[..]);
+    Some(
+        check_names(link, name, None)
+            .and_then(|()| both_sides(ctx, lists, link, reduced, name, None)),
+    )
 }
 
 impl Verification<'_, '_> {
     fn finish_with(self, f: Failure) -> Report {
         self.report.verdict_from(Some(f))
-    }
-
-    fn substitute(&self, list: &[String], item: &str) -> Result<Vec<String>, Failure> {
-        substitute(self.ctx, list, item)
     }
 
     /// Verifies one layout (the root, or a sublayout at `dir`). Returns its summary link.
@@ -442,7 +440,7 @@ impl Verification<'_, '_> {
         // 0. Limits on what the layout asks the verifier to do.
         let opts = &self.ctx.options;
         if md.signatures.len() > opts.max_signatures {
-            return Err(limit_failure(
+            return Err(Failure::limit(
                 "max_signatures",
                 opts.max_signatures,
                 Some(md.signatures.len()),
@@ -455,7 +453,7 @@ impl Verification<'_, '_> {
         }
         let items = layout.steps.len() + layout.inspect.len();
         if items > opts.max_steps {
-            return Err(limit_failure(
+            return Err(Failure::limit(
                 "max_steps",
                 opts.max_steps,
                 Some(items),
@@ -538,18 +536,9 @@ impl Verification<'_, '_> {
         // they are evaluated on every core, then taken in layout order up to the first
         // failure: the report is the one a step-by-step evaluation gives.
         let ctx = self.ctx;
-        let indexed: Vec<(usize, &Step)> = layout.steps.iter().enumerate().collect();
-        let mut results: Vec<Option<Option<StepRules>>> = indexed.iter().map(|_| None).collect();
-        for (i, r) in parallel_map(&indexed, |(i, step)| (*i, step_rules(ctx, step, &reduced))) {
-            if let Some(slot) = results.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-        for (i, step) in indexed {
-            let result = results
-                .get_mut(i)
-                .and_then(Option::take)
-                .unwrap_or_else(|| step_rules(ctx, step, &reduced));
+        let results = parallel_map(&layout.steps, |step| step_rules(ctx, step, &reduced));
+        for ((i, step), result) in layout.steps.iter().enumerate().zip(results) {
+            let result = result.unwrap_or_else(|| step_rules(ctx, step, &reduced));
             let Some(result) = result else {
                 continue;
             };
@@ -773,7 +762,7 @@ impl Verification<'_, '_> {
         }
 
         // Command alignment: a warning only.
-        let expected = self.substitute(&step.expected_command, &step.name)?;
+        let expected = substitute(self.ctx, &step.expected_command, &step.name)?;
         for (_, link) in &accepted {
             if link.command != expected {
                 self.report.warnings.push(Warning {
@@ -819,7 +808,7 @@ impl Verification<'_, '_> {
     ) -> Result<(), Failure> {
         let mut pending = Vec::new();
         for insp in &layout.inspect {
-            let run = self.substitute(&insp.run, &insp.name)?;
+            let run = substitute(self.ctx, &insp.run, &insp.name)?;
             let request = InspectionRequest {
                 name: &insp.name,
                 layout_dir: dir,
@@ -866,26 +855,8 @@ impl Verification<'_, '_> {
             let Some(link) = links.get(&insp.name) else {
                 continue;
             };
-            let m = rules(self.ctx, &insp.expected_materials, &insp.name)?;
-            let p = rules(self.ctx, &insp.expected_products, &insp.name)?;
-            let mo = apply(
-                self.ctx,
-                Side::Materials,
-                &m,
-                link,
-                links,
-                None,
-                Some(&insp.name),
-            )?;
-            let po = apply(
-                self.ctx,
-                Side::Products,
-                &p,
-                link,
-                links,
-                None,
-                Some(&insp.name),
-            )?;
+            let lists = (&insp.expected_materials[..], &insp.expected_products[..]);
+            let (mo, po) = both_sides(self.ctx, lists, link, links, None, Some(&insp.name))?;
             if let Some(r) = self.report.inspections.get_mut(idx) {
                 r.materials = mo;
                 r.products = po;
@@ -969,7 +940,7 @@ impl Verification<'_, '_> {
         let max = self.ctx.options.max_links;
         let named: usize = layout.steps.iter().map(|s| s.pubkeys.len()).sum();
         if named > max {
-            return Err(limit_failure(
+            return Err(Failure::limit(
                 "max_links",
                 max,
                 Some(named),
@@ -992,22 +963,24 @@ impl Verification<'_, '_> {
         })
         .into_iter()
         .flatten()
+        .flatten()
         .collect())
     }
 }
 
-/// `items.map(f)`, on several threads where the platform has them. Results come back in
-/// any order; an item whose thread could not run is simply missing (callers redo it).
+/// `items.map(f)` in item order, on several threads where the platform has them; `None`
+/// for an item whose thread could not be started (callers redo it).
 #[cfg(not(target_arch = "wasm32"))]
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
     let threads = std::thread::available_parallelism()
         .map(std::num::NonZeroUsize::get)
         .unwrap_or(1)
         .min(items.len());
     if threads <= 1 {
-        return items.iter().map(f).collect();
+        return items.iter().map(|item| Some(f(item))).collect();
     }
     let f = &f;
+    let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .filter_map(|t| {
@@ -1017,23 +990,28 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
                             .iter()
                             .enumerate()
                             .filter(|(i, _)| i % threads == t)
-                            .map(|(_, item)| f(item))
-                            .collect::<Vec<R>>()
+                            .map(|(i, item)| (i, f(item)))
+                            .collect::<Vec<(usize, R)>>()
                     })
                     .ok()
             })
             .collect();
-        workers
+        for (i, r) in workers
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    })
+        {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    });
+    out
 }
 
 /// `items.map(f)` (WebAssembly has no threads here).
 #[cfg(target_arch = "wasm32")]
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    items.iter().map(f).collect()
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
+    items.iter().map(|item| Some(f(item))).collect()
 }
 
 fn check_names(link: &Link, step: Option<&str>, inspection: Option<&str>) -> Result<(), Failure> {
