@@ -462,14 +462,12 @@ impl Report {
 
     /// The report as JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| {
-            format!("{{\"verdict\":\"error\",\"failure\":{{\"message\":\"{e}\"}}}}")
-        })
+        json_text(self)
     }
 
     /// The report as indented JSON.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| self.to_json())
+        json_text_pretty(self)
     }
 }
 
@@ -645,15 +643,26 @@ impl AttestationReport {
 
     /// The report as JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| {
-            format!("{{\"verdict\":\"error\",\"failure\":{{\"message\":\"{e}\"}}}}")
-        })
+        json_text(self)
     }
 
     /// The report as indented JSON.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| self.to_json())
+        json_text_pretty(self)
     }
+}
+
+/// A report as JSON (serialising a report does not fail; if it ever did, the text says
+/// so as an error report).
+fn json_text<T: Serialize>(report: &T) -> String {
+    serde_json::to_string(report).unwrap_or_else(|e| {
+        format!("{{\"verdict\":\"error\",\"failure\":{{\"message\":\"{e}\"}}}}")
+    })
+}
+
+/// A report as indented JSON.
+fn json_text_pretty<T: Serialize>(report: &T) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|_| json_text(report))
 }
 
 #[cfg(test)]
